@@ -1,0 +1,36 @@
+import { defineConfig } from 'electron-vite'
+import vue from '@vitejs/plugin-vue'
+import { fileURLToPath } from 'node:url'
+
+const r = (p: string): string => fileURLToPath(new URL(p, import.meta.url))
+const alias = { '@shared': r('./shared'), '@renderer': r('./renderer/src') }
+
+export default defineConfig({
+  main: {
+    resolve: { alias },
+    build: {
+      outDir: 'out/main',
+      rollupOptions: { input: { index: r('./electron/main/index.ts') } },
+    },
+  },
+  preload: {
+    resolve: { alias },
+    build: {
+      outDir: 'out/preload',
+      // A sandboxed preload must be CommonJS and self-contained (no npm imports).
+      rollupOptions: {
+        input: { index: r('./electron/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: r('./renderer'),
+    resolve: { alias },
+    plugins: [vue()],
+    build: {
+      outDir: r('./out/renderer'),
+      rollupOptions: { input: r('./renderer/index.html') },
+    },
+  },
+})

@@ -1,0 +1,109 @@
+// ESLint flat config. Beyond style, it enforces the one-way dependency rule of the design:
+// renderer → shared ← core ← main. Each zone below names what it may not import.
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+import vue from 'eslint-plugin-vue'
+import { builtinModules } from 'node:module'
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)]
+
+const rawIpc = {
+  name: 'electron',
+  importNames: ['ipcMain', 'ipcRenderer'],
+  message: 'Raw IPC lives only in electron/main/ipc/register.ts and electron/preload/.',
+}
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'test-artifacts/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...vue.configs['flat/recommended'],
+  {
+    files: ['**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser } },
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+      'vue/multi-word-component-names': 'off',
+      'vue/no-v-html': 'error',
+      'no-eval': 'error',
+      'no-implied-eval': 'error',
+    },
+  },
+  // Renderer: browser only. No Node, no Electron, no main-process code.
+  {
+    files: ['renderer/**/*.{ts,vue}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'The renderer talks to main only through window.pos.' },
+            ...nodeBuiltins.map((name) => ({ name, message: 'No Node in the renderer.' })),
+          ],
+          patterns: [{ group: ['**/electron/**'], message: 'The renderer may import only shared/.' }],
+        },
+      ],
+    },
+  },
+  // shared/: browser-safe types and schemas used on both sides.
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron' },
+            { name: 'vue' },
+            { name: 'pinia' },
+            ...nodeBuiltins.map((name) => ({ name })),
+          ],
+          patterns: [
+            { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ depends on nothing of ours.' },
+          ],
+        },
+      ],
+    },
+  },
+  // The core: Node-only, never Electron, never the app shell, IPC or renderer.
+  {
+    files: ['electron/main/core/**/*.ts', 'electron/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'The core runs under plain Node; it may not import electron.' },
+          ],
+          patterns: [
+            {
+              group: [
+                '**/main/app/**',
+                '**/main/ipc/**',
+                '**/main/platform/**',
+                '**/renderer/**',
+                '**/preload/**',
+              ],
+              message: 'The core depends only on shared/ and itself.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  // The rest of main: may use electron, but raw IPC only in the registration wrapper.
+  {
+    files: ['electron/main/**/*.ts'],
+    ignores: ['electron/main/core/**', 'electron/main/ipc/register.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [rawIpc], patterns: [{ group: ['**/renderer/**'] }] }],
+    },
+  },
+  {
+    files: ['test/**/*.ts', 'scripts/**/*.{ts,mjs}', 'bench/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+)
