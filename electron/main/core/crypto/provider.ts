@@ -1,0 +1,51 @@
+/**
+ * @module crypto/provider
+ * The primitives the core needs, behind one port so that the same protocol code runs on
+ * `node:crypto` (OpenSSL: fast, native) or on @noble/* (pure JS: runs anywhere, including
+ * Electron builds whose BoringSSL lacks BLAKE2s or X25519 in `crypto`). Both implementations must
+ * pass the same vectors; tests parameterise suites over `providers()`.
+ *
+ * Conventions: all inputs and outputs are `Uint8Array`. AEADs are IETF ChaCha20-Poly1305
+ * (12-byte nonce, 16-byte tag appended). `aeadDecrypt` throws `CryptoError('decrypt')` on an
+ * authentication failure and never returns unauthenticated plaintext.
+ */
+import { PaykitError } from '../util/errors'
+
+export type HashName = 'sha256' | 'sha512' | 'blake2s'
+
+export class CryptoError extends PaykitError<'decrypt' | 'invalid-key' | 'low-order'> {}
+
+export interface CryptoProvider {
+  readonly name: 'native' | 'noble'
+
+  /** X25519 public key of a 32-byte secret (the secret is clamped per RFC 7748). */
+  x25519PublicKey(secret: Uint8Array): Uint8Array
+  /**
+   * X25519 shared secret. Throws `CryptoError('low-order')` when the result is all zeros (a
+   * low-order or zero peer key), as snow and the pubky-noise checks do.
+   */
+  x25519(secret: Uint8Array, peerPublic: Uint8Array): Uint8Array
+
+  ed25519PublicKey(secret: Uint8Array): Uint8Array
+  ed25519Sign(secret: Uint8Array, message: Uint8Array): Uint8Array
+  /** Returns false for any invalid signature or key; never throws on malformed input. */
+  ed25519Verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean
+
+  aeadEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array
+  aeadDecrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array
+  /** XChaCha20-Poly1305 (24-byte nonce), used only to read Sealed Blob v2. */
+  xaeadEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array
+  xaeadDecrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array
+
+  hash(name: HashName, data: Uint8Array): Uint8Array
+  hmac(name: HashName, key: Uint8Array, data: Uint8Array): Uint8Array
+  /** RFC 5869 HKDF (extract + expand). */
+  hkdf(name: HashName, ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array
+  /** BLAKE3 (pubky-noise 1.2.0 bindings). No native BLAKE3 exists in OpenSSL; both use noble. */
+  blake3(data: Uint8Array): Uint8Array
+}
+
+/** Output length in bytes of each hash. */
+export const HASH_LEN: Record<HashName, number> = { sha256: 32, sha512: 64, blake2s: 32 }
+/** Block length in bytes of each hash (HMAC). */
+export const BLOCK_LEN: Record<HashName, number> = { sha256: 64, sha512: 128, blake2s: 64 }
