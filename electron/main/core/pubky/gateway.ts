@@ -1,0 +1,325 @@
+/**
+ * @module pubky/gateway
+ * The only module that loads `@synonymdev/pubky`. One SDK facade per process, bound to one network
+ * profile: mainnet relays (default), the embedded node's relay, or the static testnet — never a mix,
+ * because publishing needs ⌈n/2⌉ relays and a mixed set fails offline (pubky-platform.md §7a).
+ *
+ * Why the SDK is loaded lazily and once: importing it replaces the process-wide `fetch` with a
+ * cookie-keeping wrapper (its in-memory jar is what authorises session requests). Nothing else in
+ * the core may rely on global `fetch`; core HTTP goes through node:http (`pkarr/http.ts`).
+ *
+ * Sessions live only in that jar, so they do not survive a restart: `ensureSession` signs in at
+ * start, and a write refused with 401 signs in once more and retries.
+ */
+import type * as Sdk from '@synonymdev/pubky'
+import { PaykitError } from '../util/errors'
+
+export const MAINNET_RELAYS = ['https://relay.pkarr.org', 'https://pkarr.pubky.org'] as const
+
+export type NetworkProfile =
+  | { kind: 'mainnet'; relays?: string[]; requestTimeoutMs?: number }
+  | { kind: 'embedded'; relayUrl: string; requestTimeoutMs?: number }
+  | { kind: 'testnet'; host?: string }
+
+export type GatewayErrorCode =
+  | 'pubky-not-found'
+  | 'pubky-unauthorized'
+  | 'pubky-forbidden'
+  | 'pubky-conflict'
+  | 'pubky-bad-request'
+  | 'pubky-unresolvable'
+  | 'pubky-request-failed'
+  | 'pubky-profile-mismatch'
+  | 'pubky-no-session'
+  | 'pubky-invalid-input'
+
+export class PubkyGatewayError extends PaykitError<GatewayErrorCode> {
+  constructor(
+    code: GatewayErrorCode,
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options)
+  }
+}
+
+/** Maps an SDK `PubkyError` (or anything thrown) to a typed gateway error. */
+export function toGatewayError(e: unknown, what: string): PubkyGatewayError {
+  if (e instanceof PubkyGatewayError) return e
+  const err = e as { name?: string; message?: string; data?: { statusCode?: number } }
+  const status = typeof err?.data?.statusCode === 'number' ? err.data.statusCode : undefined
+  const msg = `${what}: ${err?.message ?? String(e)}`
+  if (err?.name === 'PkarrError')
+    return new PubkyGatewayError('pubky-unresolvable', msg, status, { cause: e })
+  if (err?.name === 'InvalidInput')
+    return new PubkyGatewayError('pubky-invalid-input', msg, status, { cause: e })
+  switch (status) {
+    case 400:
+      return new PubkyGatewayError('pubky-bad-request', msg, status, { cause: e })
+    case 401:
+      return new PubkyGatewayError('pubky-unauthorized', msg, status, { cause: e })
+    case 403:
+      return new PubkyGatewayError('pubky-forbidden', msg, status, { cause: e })
+    case 404:
+      return new PubkyGatewayError('pubky-not-found', msg, status, { cause: e })
+    case 409:
+      return new PubkyGatewayError('pubky-conflict', msg, status, { cause: e })
+    default:
+      return new PubkyGatewayError('pubky-request-failed', msg, status, { cause: e })
+  }
+}
+
+export interface ListOptions {
+  /** A `pubky://…` entry returned by an earlier list (the server takes nothing else). */
+  cursor?: string
+  reverse?: boolean
+  limit?: number
+  shallow?: boolean
+}
+
+type PubPath = `/pub/${string}`
+
+function pubPath(path: string): PubPath {
+  if (!path.startsWith('/pub/'))
+    throw new PubkyGatewayError('pubky-invalid-input', `path "${path}" must start with /pub/`)
+  return path as PubPath
+}
+
+function address(user: string, path: string): Sdk.Address {
+  if (!/^[ybndrfg8ejkmcpqxot1uwisza345h769]{52}$/.test(user)) {
+    throw new PubkyGatewayError('pubky-invalid-input', `"${user}" is not a z-base-32 public key`)
+  }
+  return `pubky${user}${pubPath(path)}` as Sdk.Address
+}
+
+let loaded: { sdk: typeof Sdk; profileKey: string; gateway: PubkyGateway } | undefined
+
+const profileKey = (p: NetworkProfile): string => JSON.stringify(p)
+
+/** The user's signed-in state: the keypair (kept for re-signin) and the live session. */
+interface Identity {
+  keypair: Sdk.Keypair
+  session: Sdk.Session | undefined
+}
+
+export class PubkyGateway {
+  private readonly identities = new Map<string, Identity>()
+
+  private constructor(
+    private readonly sdk: typeof Sdk,
+    private readonly pubky: Sdk.Pubky,
+    readonly profile: NetworkProfile,
+  ) {}
+
+  /**
+   * Loads the SDK (first call only) and returns the process's gateway. A second call with a
+   * different profile throws `pubky-profile-mismatch`: one process, one network.
+   */
+  static async open(profile: NetworkProfile = { kind: 'mainnet' }): Promise<PubkyGateway> {
+    const key = profileKey(profile)
+    if (loaded) {
+      if (loaded.profileKey !== key) {
+        throw new PubkyGatewayError(
+          'pubky-profile-mismatch',
+          `the Pubky gateway is already bound to ${loaded.profileKey}; restart to switch to ${key}`,
+        )
+      }
+      return loaded.gateway
+    }
+    const sdk = (await import('@synonymdev/pubky')) as typeof Sdk
+    let pubky: Sdk.Pubky
+    switch (profile.kind) {
+      case 'testnet':
+        pubky = sdk.Pubky.testnet(profile.host ?? 'localhost')
+        break
+      case 'embedded':
+        pubky = sdk.Pubky.withClient(
+          new sdk.Client({
+            pkarr: { relays: [profile.relayUrl], requestTimeout: profile.requestTimeoutMs ?? 5000 },
+          }),
+        )
+        break
+      case 'mainnet':
+        pubky = sdk.Pubky.withClient(
+          new sdk.Client({
+            pkarr: {
+              relays: profile.relays ?? [...MAINNET_RELAYS],
+              requestTimeout: profile.requestTimeoutMs ?? 5000,
+            },
+          }),
+        )
+        break
+    }
+    const gateway = new PubkyGateway(sdk, pubky, profile)
+    loaded = { sdk, profileKey: key, gateway }
+    return gateway
+  }
+
+  private identity(secret: Uint8Array): { z32: string; id: Identity } {
+    if (!(secret instanceof Uint8Array) || secret.length !== 32) {
+      throw new PubkyGatewayError('pubky-invalid-input', 'a Pubky secret key is 32 bytes')
+    }
+    const keypair = this.sdk.Keypair.fromSecret(secret)
+    const z32 = keypair.publicKey.z32()
+    let id = this.identities.get(z32)
+    if (!id) {
+      id = { keypair, session: undefined }
+      this.identities.set(z32, id)
+    } else keypair.free()
+    return { z32, id }
+  }
+
+  private sessionOf(user: string): { id: Identity; session: Sdk.Session } {
+    const id = this.identities.get(user)
+    if (!id?.session)
+      throw new PubkyGatewayError('pubky-no-session', `no session for ${user}: sign up or sign in first`)
+    return { id, session: id.session }
+  }
+
+  /** Signs up on `homeserver` (z32), optionally with a signup token. Returns the user's z32. */
+  async signup(secret: Uint8Array, homeserver: string, signupToken?: string): Promise<string> {
+    const { z32, id } = this.identity(secret)
+    try {
+      id.session = await this.pubky
+        .signer(id.keypair)
+        .signup(this.sdk.PublicKey.from(homeserver), signupToken ?? null)
+      return z32
+    } catch (e) {
+      throw toGatewayError(e, 'signup')
+    }
+  }
+
+  /** Signs in (waiting for the PKDNS republish, so the user is resolvable when this returns). */
+  async signin(secret: Uint8Array): Promise<string> {
+    const { z32, id } = this.identity(secret)
+    await this.resignin(id, 'signin')
+    return z32
+  }
+
+  /** At start: sign in so the process's cookie jar holds a session. Same as `signin`. */
+  ensureSession(secret: Uint8Array): Promise<string> {
+    return this.signin(secret)
+  }
+
+  private async resignin(id: Identity, what: string): Promise<Sdk.Session> {
+    try {
+      id.session = await this.pubky.signer(id.keypair).signinBlocking()
+      return id.session
+    } catch (e) {
+      throw toGatewayError(e, what)
+    }
+  }
+
+  /** Runs a session operation; on 401 signs in once more and retries. */
+  private async withSession<T>(
+    user: string,
+    what: string,
+    op: (s: Sdk.SessionStorage) => Promise<T>,
+  ): Promise<T> {
+    const { id, session } = this.sessionOf(user)
+    try {
+      return await op(session.storage)
+    } catch (e) {
+      const mapped = toGatewayError(e, what)
+      if (mapped.code !== 'pubky-unauthorized') throw mapped
+      const fresh = await this.resignin(id, `${what} (re-signin after 401)`)
+      try {
+        return await op(fresh.storage)
+      } catch (e2) {
+        throw toGatewayError(e2, what)
+      }
+    }
+  }
+
+  put(user: string, path: string, body: Uint8Array | string): Promise<void> {
+    const p = pubPath(path)
+    return this.withSession(user, `put ${path}`, (s) =>
+      typeof body === 'string' ? s.putText(p, body) : s.putBytes(p, body),
+    )
+  }
+
+  putJson(user: string, path: string, value: unknown): Promise<void> {
+    const p = pubPath(path)
+    return this.withSession(user, `put ${path}`, (s) => s.putJson(p, value))
+  }
+
+  /** Own file bytes, or undefined when absent. */
+  async get(user: string, path: string): Promise<Uint8Array | undefined> {
+    const p = pubPath(path)
+    try {
+      return await this.withSession(user, `get ${path}`, (s) => s.getBytes(p))
+    } catch (e) {
+      if (e instanceof PubkyGatewayError && e.code === 'pubky-not-found') return undefined
+      throw e
+    }
+  }
+
+  delete(user: string, path: string): Promise<void> {
+    const p = pubPath(path)
+    return this.withSession(user, `delete ${path}`, (s) => s.delete(p))
+  }
+
+  /** Lists a directory (path ends with '/'); an absent directory lists as empty. */
+  async list(user: string, dir: string, opts: ListOptions = {}): Promise<string[]> {
+    const p = pubPath(dir)
+    try {
+      return await this.withSession(user, `list ${dir}`, (s) =>
+        s.list(p, opts.cursor ?? null, opts.reverse ?? false, opts.limit ?? null, opts.shallow ?? false),
+      )
+    } catch (e) {
+      if (e instanceof PubkyGatewayError && e.code === 'pubky-not-found') return []
+      throw e
+    }
+  }
+
+  /** Anyone's public file, or undefined when absent. `pubky-unresolvable` if the user has no homeserver. */
+  async publicGet(user: string, path: string): Promise<Uint8Array | undefined> {
+    const a = address(user, path)
+    try {
+      return await this.pubky.publicStorage.getBytes(a)
+    } catch (e) {
+      const mapped = toGatewayError(e, `public get ${user}${path}`)
+      if (mapped.code === 'pubky-not-found') return undefined
+      throw mapped
+    }
+  }
+
+  async publicList(user: string, dir: string, opts: ListOptions = {}): Promise<string[]> {
+    const a = address(user, dir)
+    try {
+      return await this.pubky.publicStorage.list(
+        a,
+        opts.cursor ?? null,
+        opts.reverse ?? false,
+        opts.limit ?? null,
+        opts.shallow ?? false,
+      )
+    } catch (e) {
+      const mapped = toGatewayError(e, `public list ${user}${dir}`)
+      if (mapped.code === 'pubky-not-found') return []
+      throw mapped
+    }
+  }
+
+  /** The homeserver a user's `_pubky` record points to, or undefined. */
+  async homeserverOf(user: string): Promise<string | undefined> {
+    try {
+      return (await this.pubky.getHomeserverOf(this.sdk.PublicKey.from(user)))?.z32()
+    } catch (e) {
+      throw toGatewayError(e, `resolve homeserver of ${user}`)
+    }
+  }
+
+  /** Signs out the user's session (server side and cookie). */
+  async signout(user: string): Promise<void> {
+    const { id, session } = this.sessionOf(user)
+    try {
+      await session.signout()
+    } catch (e) {
+      throw toGatewayError(e, 'signout')
+    } finally {
+      id.session = undefined
+    }
+  }
+}
