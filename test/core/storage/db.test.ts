@@ -69,4 +69,13 @@ describe('storage', () => {
     expect(() => migrate(db, [m1, bad])).toThrow()
     expect(db.get('SELECT MAX(id) AS v FROM schema_migrations')).toEqual({ v: 1 })
   })
+
+  it('throws a typed error (instead of aborting the process) after close', () => {
+    const db = Database.open(':memory:')
+    db.close()
+    expect(db.isOpen).toBe(false)
+    expect(() => db.get('SELECT 1')).toThrow(/database is closed/)
+    expect(() => db.transaction(() => 1)).toThrow(StorageError)
+    expect(db.inTransaction).toBe(false)
+  })
 })

@@ -50,15 +50,26 @@ export class Database {
     return db
   }
 
+  /**
+   * libsql panics (aborting the whole process) on any call against a closed handle instead of
+   * throwing, so every entry point checks first and throws a typed error.
+   */
+  private assertOpen(): void {
+    if (!this.raw.open) throw new StorageError('storage', 'the database is closed')
+  }
+
   pragma(source: string): unknown {
+    this.assertOpen()
     return this.raw.pragma(source)
   }
 
   exec(sql: string): void {
+    this.assertOpen()
     this.raw.exec(sql)
   }
 
   private prepare(sql: string): Libsql.Statement<unknown[]> {
+    this.assertOpen()
     let st = this.statements.get(sql)
     if (!st) {
       st = this.raw.prepare(sql) as Libsql.Statement<unknown[]>
@@ -90,12 +101,17 @@ export class Database {
    * both read-then-write the same row). Rolls back if `fn` throws. Nested calls join the outer one.
    */
   transaction<T>(fn: () => T): T {
+    this.assertOpen()
     if (this.raw.inTransaction) return fn()
     return this.raw.transaction(fn).immediate()
   }
 
   get inTransaction(): boolean {
-    return this.raw.inTransaction
+    return this.raw.open && this.raw.inTransaction
+  }
+
+  get isOpen(): boolean {
+    return this.raw.open
   }
 
   close(): void {
