@@ -7,6 +7,26 @@ import { builtinModules } from 'node:module'
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)]
 
+const sdkOnlyInGateway = {
+  name: '@synonymdev/pubky',
+  message: 'Only electron/main/core/pubky/gateway.ts loads the SDK (it replaces global fetch).',
+}
+
+function coreZone(forbidSdk) {
+  return {
+    paths: [
+      { name: 'electron', message: 'The core runs under plain Node; it may not import electron.' },
+      ...(forbidSdk ? [sdkOnlyInGateway] : []),
+    ],
+    patterns: [
+      {
+        group: ['**/main/app/**', '**/main/ipc/**', '**/main/platform/**', '**/renderer/**', '**/preload/**'],
+        message: 'The core depends only on shared/ and itself.',
+      },
+    ],
+  }
+}
+
 const rawIpc = {
   name: 'electron',
   importNames: ['ipcMain', 'ipcRenderer'],
@@ -68,38 +88,25 @@ export default tseslint.config(
       ],
     },
   },
-  // The core: Node-only, never Electron, never the app shell, IPC or renderer.
+  // The core: Node-only, never Electron, never the app shell, IPC or renderer; and only the gateway
+  // loads the Pubky SDK, because loading it replaces the process-wide fetch.
   {
     files: ['electron/main/core/**/*.ts', 'electron/cli/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            { name: 'electron', message: 'The core runs under plain Node; it may not import electron.' },
-          ],
-          patterns: [
-            {
-              group: [
-                '**/main/app/**',
-                '**/main/ipc/**',
-                '**/main/platform/**',
-                '**/renderer/**',
-                '**/preload/**',
-              ],
-              message: 'The core depends only on shared/ and itself.',
-            },
-          ],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', coreZone(true)] },
+  },
+  {
+    files: ['electron/main/core/pubky/gateway.ts'],
+    rules: { 'no-restricted-imports': ['error', coreZone(false)] },
   },
   // The rest of main: may use electron, but raw IPC only in the registration wrapper.
   {
     files: ['electron/main/**/*.ts'],
     ignores: ['electron/main/core/**', 'electron/main/ipc/register.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [rawIpc], patterns: [{ group: ['**/renderer/**'] }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [rawIpc, sdkOnlyInGateway], patterns: [{ group: ['**/renderer/**'] }] },
+      ],
     },
   },
   {
