@@ -1,0 +1,316 @@
+/**
+ * @module interactive/json
+ * A strict JSON reader and a serde_json-compatible writer for Paykit payloads.
+ *
+ * Why not `JSON.parse`: Rust decides the *type* of a `serde_json::Value` number from its spelling
+ * (`3` is an integer, `3.0` a float) and that type changes the postcard bytes a subscription
+ * signature covers (varint vs 8-byte f64). `JSON.parse` also rounds integers above 2^53 and lets a
+ * duplicate key silently win. This reader keeps integers exact (`bigint` beyond the safe range),
+ * marks float spellings as `JsonFloat`, rejects duplicate keys, and bounds size and depth so an
+ * untrusted peer cannot make it hang or allocate without limit.
+ *
+ * The writer emits compact JSON the way serde_json does: no whitespace, `"`/`\\`/control escapes
+ * only (non-ASCII and `/` stay raw), floats in Rust's shortest form (`1.0`, `1e21`). Key order is
+ * the object's insertion order unless `sortKeys` is set (serde_json's `Value` maps are sorted).
+ */
+import { PaykitError } from '../util/errors'
+
+/** A number that was written with a fraction or exponent: serde_json reads it as `f64`. */
+export class JsonFloat {
+  constructor(readonly value: number) {}
+}
+
+export type JsonValue = null | boolean | string | number | bigint | JsonFloat | JsonValue[] | JsonObject
+export interface JsonObject {
+  [key: string]: JsonValue
+}
+
+export type JsonErrorCode = 'invalid-json' | 'too-large'
+
+export class JsonError extends PaykitError<JsonErrorCode> {}
+
+export interface ParseLimits {
+  /** Largest accepted input in UTF-16 code units (default 65,536: one Noise message). */
+  maxLength?: number
+  /** Deepest accepted nesting (default 32). */
+  maxDepth?: number
+}
+
+const U64_MAX = (1n << 64n) - 1n
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+const I64_MIN = -(1n << 63n)
+
+/** Parses JSON text strictly. Throws `JsonError` ('invalid-json' | 'too-large') with the offset. */
+export function parseJson(text: string, limits: ParseLimits = {}): JsonValue {
+  if (typeof text !== 'string') throw new JsonError('invalid-json', 'JSON input must be a string')
+  const maxLength = limits.maxLength ?? 65_536
+  const maxDepth = limits.maxDepth ?? 32
+  if (text.length > maxLength) {
+    throw new JsonError('too-large', `JSON input is ${text.length} characters; the limit is ${maxLength}`)
+  }
+  let i = 0
+  const fail = (what: string): never => {
+    throw new JsonError('invalid-json', `invalid JSON at offset ${i}: ${what}`)
+  }
+  const ws = (): void => {
+    while (i < text.length) {
+      const c = text.charCodeAt(i)
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++
+      else break
+    }
+  }
+  const parseString = (): string => {
+    // text[i] === '"'
+    i++
+    let out = ''
+    let start = i
+    for (;;) {
+      if (i >= text.length) fail('unterminated string')
+      const c = text.charCodeAt(i)
+      if (c === 0x22) {
+        out += text.slice(start, i)
+        i++
+        // Rust strings are UTF-8: an unpaired surrogate (possible via \u escapes) cannot exist there.
+        if (LONE_SURROGATE.test(out)) fail('string contains an unpaired UTF-16 surrogate')
+        return out
+      }
+      if (c < 0x20) fail('control character in string')
+      if (c === 0x5c) {
+        out += text.slice(start, i)
+        const e = text[i + 1]
+        i += 2
+        switch (e) {
+          case '"':
+            out += '"'
+            break
+          case '\\':
+            out += '\\'
+            break
+          case '/':
+            out += '/'
+            break
+          case 'b':
+            out += '\b'
+            break
+          case 'f':
+            out += '\f'
+            break
+          case 'n':
+            out += '\n'
+            break
+          case 'r':
+            out += '\r'
+            break
+          case 't':
+            out += '\t'
+            break
+          case 'u': {
+            const h = text.slice(i, i + 4)
+            if (!/^[0-9a-fA-F]{4}$/.test(h)) fail('bad \\u escape')
+            out += String.fromCharCode(parseInt(h, 16))
+            i += 4
+            break
+          }
+          default:
+            fail('bad escape')
+        }
+        start = i
+        continue
+      }
+      i++
+    }
+  }
+  const parseNumber = (): number | bigint | JsonFloat => {
+    const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i, i + 400))
+    if (!m) return fail('bad number')
+    const lit = m[0]
+    i += lit.length
+    if (m[2] !== undefined || m[3] !== undefined) {
+      const v = Number(lit)
+      if (!Number.isFinite(v)) fail('number out of range')
+      return new JsonFloat(v)
+    }
+    const big = BigInt(lit)
+    // serde_json: u64 / i64 if it fits, otherwise an f64.
+    if (big > U64_MAX || big < I64_MIN) return new JsonFloat(Number(lit))
+    return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(big)
+      : big
+  }
+  const parseValue = (depth: number): JsonValue => {
+    if (depth > maxDepth) throw new JsonError('too-large', `JSON nests deeper than ${maxDepth} levels`)
+    ws()
+    const c = text[i]
+    if (c === '{') {
+      i++
+      const obj: JsonObject = {}
+      ws()
+      if (text[i] === '}') {
+        i++
+        return obj
+      }
+      for (;;) {
+        ws()
+        if (text[i] !== '"') fail('expected a string key')
+        const key = parseString()
+        if (Object.prototype.hasOwnProperty.call(obj, key)) fail(`duplicate key "${key}"`)
+        ws()
+        if (text[i] !== ':') fail('expected ":"')
+        i++
+        const v = parseValue(depth + 1)
+        Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true })
+        ws()
+        if (text[i] === ',') {
+          i++
+          continue
+        }
+        if (text[i] === '}') {
+          i++
+          return obj
+        }
+        fail('expected "," or "}"')
+      }
+    }
+    if (c === '[') {
+      i++
+      const arr: JsonValue[] = []
+      ws()
+      if (text[i] === ']') {
+        i++
+        return arr
+      }
+      for (;;) {
+        arr.push(parseValue(depth + 1))
+        ws()
+        if (text[i] === ',') {
+          i++
+          continue
+        }
+        if (text[i] === ']') {
+          i++
+          return arr
+        }
+        fail('expected "," or "]"')
+      }
+    }
+    if (c === '"') return parseString()
+    if (text.startsWith('true', i)) {
+      i += 4
+      return true
+    }
+    if (text.startsWith('false', i)) {
+      i += 5
+      return false
+    }
+    if (text.startsWith('null', i)) {
+      i += 4
+      return null
+    }
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return parseNumber()
+    return fail(c === undefined ? 'unexpected end of input' : `unexpected character "${c}"`)
+  }
+  const value = parseValue(0)
+  ws()
+  if (i !== text.length) fail('trailing characters after the JSON value')
+  return value
+}
+
+/** Converts a value that came from `JSON.parse` (or literals) into a `JsonValue`, checking types. */
+export function fromPlain(value: unknown, depth = 0): JsonValue {
+  if (depth > 64) throw new JsonError('too-large', 'value nests deeper than 64 levels')
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return value
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new JsonError('invalid-json', 'numbers must be finite')
+    return Number.isInteger(value) ? value : new JsonFloat(value)
+  }
+  if (typeof value === 'bigint' || value instanceof JsonFloat) return value
+  if (Array.isArray(value)) return value.map((v) => fromPlain(v, depth + 1))
+  if (typeof value === 'object') {
+    const out: JsonObject = {}
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      Object.defineProperty(out, k, { value: fromPlain(v, depth + 1), enumerable: true, writable: true })
+    }
+    return out
+  }
+  throw new JsonError('invalid-json', `a ${typeof value} is not a JSON value`)
+}
+
+export function isJsonObject(v: JsonValue | undefined): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof JsonFloat)
+}
+
+/**
+ * An `f64` as serde_json writes it (ryu's "pretty" form): shortest round-trip digits, then
+ * `1234e7 → 12340000000.0`, `12.34`, `0.001234` while the decimal point sits within 16 digits
+ * (and more than 5 zeros are not needed after it), else scientific `1e16`, `1.5e-7`.
+ */
+export function rustFloat(v: number): string {
+  if (!Number.isFinite(v)) throw new JsonError('invalid-json', 'serde_json writes non-finite floats as null')
+  if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0'
+  const sign = v < 0 ? '-' : ''
+  const [mant, expText] = Math.abs(v).toExponential().split('e') as [string, string]
+  const digits = mant.replace('.', '')
+  const n = digits.length
+  const kk = Number(expText) + 1 // position of the decimal point relative to the digits
+  const k = kk - n
+  if (k >= 0 && kk <= 16) return `${sign}${digits}${'0'.repeat(k)}.0`
+  if (kk > 0 && kk <= 16) return `${sign}${digits.slice(0, kk)}.${digits.slice(kk)}`
+  if (kk > -5 && kk <= 0) return `${sign}0.${'0'.repeat(-kk)}${digits}`
+  const e = kk - 1
+  return n === 1 ? `${sign}${digits}e${e}` : `${sign}${digits[0]}.${digits.slice(1)}e${e}`
+}
+
+function quote(s: string): string {
+  // JSON.stringify escapes exactly serde_json's set for well-formed strings: `"`, `\`, and < 0x20
+  // (with the same short forms \b \f \n \r \t and lowercase \u00XX).
+  return JSON.stringify(s)
+}
+
+export interface WriteOptions {
+  /** Sort object keys bytewise at every level, as serde_json's (BTreeMap) `Value` does. */
+  sortKeys?: boolean
+}
+
+/** Compact serde_json-style text of a JSON value. */
+export function writeJson(value: JsonValue, options: WriteOptions = {}): string {
+  if (value === null) return 'null'
+  if (typeof value === 'boolean') return value ? 'true' : 'false'
+  if (typeof value === 'string') return quote(value)
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new JsonError('invalid-json', 'numbers must be finite')
+    // Beyond 2^53 a JS number is only an approximation: write it as the f64 it is, like serde_json.
+    return Number.isSafeInteger(value) ? String(value) : rustFloat(value)
+  }
+  if (typeof value === 'bigint') return value.toString()
+  if (value instanceof JsonFloat) return rustFloat(value.value)
+  if (Array.isArray(value)) return `[${value.map((v) => writeJson(v, options)).join(',')}]`
+  const keys = Object.keys(value)
+  if (options.sortKeys) keys.sort(compareKeys)
+  return `{${keys.map((k) => `${quote(k)}:${writeJson(value[k]!, options)}`).join(',')}}`
+}
+
+const enc = new TextEncoder()
+/** Bytewise (UTF-8) key order, as Rust's `BTreeMap<String, _>` sorts. */
+export function compareKeys(a: string, b: string): number {
+  const x = enc.encode(a)
+  const y = enc.encode(b)
+  const n = Math.min(x.length, y.length)
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i]! - y[i]!
+  return x.length - y.length
+}
+
+/** Deep copy with every object's keys in serde_json `Value` order (sorted bytewise). */
+export function sortKeysDeep(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(sortKeysDeep)
+  if (!isJsonObject(value)) return value
+  const out: JsonObject = {}
+  for (const k of Object.keys(value).sort(compareKeys)) {
+    Object.defineProperty(out, k, { value: sortKeysDeep(value[k]!), enumerable: true, writable: true })
+  }
+  return out
+}
+
+/** Structural equality of two JSON values (key order ignored; int and float kept distinct). */
+export function jsonEquals(a: JsonValue, b: JsonValue): boolean {
+  return writeJson(a, { sortKeys: true }) === writeJson(b, { sortKeys: true })
+}
