@@ -1,0 +1,122 @@
+/**
+ * @module noise/cipher-state
+ * CipherState (Noise rev 34 §5.1): key `k` and a 64-bit nonce `n`, ChaChaPoly with the nonce as
+ * 4 zero bytes followed by n as a little-endian u64 (§12.3, as snow does).
+ *
+ * Security: the nonce never repeats under one key; 2^64-1 is reserved (§5.1) and reaching it is
+ * `NonceExhausted`. A failed decrypt leaves `n` unchanged (snow behaviour), but the session should
+ * be dropped: the stream is out of step. `wipe()` zeroes the key; JS cannot promise no copies exist.
+ */
+import type { CryptoProvider } from '../crypto/provider'
+import { CryptoError } from '../crypto/provider'
+import { NoiseError } from './errors'
+
+const EMPTY = new Uint8Array(0)
+const MAX32 = 0xffffffff
+
+export class CipherState {
+  readonly #crypto: CryptoProvider
+  #k: Uint8Array | undefined
+  #lo = 0
+  #hi = 0
+  /** 12-byte ChaChaPoly nonce, rewritten from (hi, lo) before each use. */
+  readonly #nonce = new Uint8Array(12)
+  readonly #view = new DataView(this.#nonce.buffer)
+
+  constructor(crypto: CryptoProvider, key?: Uint8Array) {
+    this.#crypto = crypto
+    if (key) this.initializeKey(key)
+  }
+
+  /** InitializeKey(key): sets k (copied) and resets n to 0. */
+  initializeKey(key: Uint8Array): void {
+    if (!(key instanceof Uint8Array) || key.length !== 32)
+      throw new NoiseError('InvalidKey', 'a CipherState key must be 32 bytes')
+    this.#k?.fill(0)
+    this.#k = key.slice()
+    this.#lo = 0
+    this.#hi = 0
+  }
+
+  hasKey(): boolean {
+    return this.#k !== undefined
+  }
+
+  /** The next nonce, as a bigint (tests and diagnostics). */
+  get n(): bigint {
+    return (BigInt(this.#hi) << 32n) | BigInt(this.#lo)
+  }
+
+  /** SetNonce(n) of §5.1 (used by tests to reach the nonce limit). */
+  setNonce(n: bigint): void {
+    if (n < 0n || n > 0xffffffffffffffffn) throw new NoiseError('Handshake', 'nonce must fit in 64 bits')
+    this.#hi = Number(n >> 32n)
+    this.#lo = Number(n & 0xffffffffn)
+  }
+
+  #nextNonce(): Uint8Array {
+    if (this.#lo === MAX32 && this.#hi === MAX32) {
+      throw new NoiseError(
+        'NonceExhausted',
+        'this Noise session has sent or received 2^64-1 messages; start a new handshake',
+      )
+    }
+    this.#view.setUint32(4, this.#lo, true)
+    this.#view.setUint32(8, this.#hi, true)
+    return this.#nonce
+  }
+
+  #advance(): void {
+    if (this.#lo === MAX32) {
+      this.#lo = 0
+      this.#hi++
+    } else this.#lo++
+  }
+
+  /** EncryptWithAd: without a key returns the plaintext unchanged; otherwise ciphertext‖tag. */
+  encryptWithAd(ad: Uint8Array, plaintext: Uint8Array): Uint8Array {
+    if (!this.#k) return plaintext
+    const out = this.#crypto.aeadEncrypt(this.#k, this.#nextNonce(), ad, plaintext)
+    this.#advance()
+    return out
+  }
+
+  /** DecryptWithAd: authentication failure is `NoiseError('Decrypt')` and does not advance n. */
+  decryptWithAd(ad: Uint8Array, ciphertext: Uint8Array): Uint8Array {
+    if (!this.#k) return ciphertext
+    const nonce = this.#nextNonce()
+    let out: Uint8Array
+    try {
+      out = this.#crypto.aeadDecrypt(this.#k, nonce, ad, ciphertext)
+    } catch (e) {
+      if (e instanceof CryptoError || e instanceof NoiseError) {
+        throw new NoiseError(
+          'Decrypt',
+          'a Noise message failed authentication (altered, truncated, replayed or out of order); drop the connection',
+          { cause: e },
+        )
+      }
+      throw e
+    }
+    this.#advance()
+    return out
+  }
+
+  /** Rekey (§5.1, §11.3): k = first 32 bytes of ENCRYPT(k, 2^64-1, "", zeros(32)). */
+  rekey(): void {
+    if (!this.#k) throw new NoiseError('Handshake', 'cannot rekey a CipherState that has no key')
+    const nonce = new Uint8Array(12).fill(0xff, 4)
+    const zeros = new Uint8Array(32)
+    const next = this.#crypto.aeadEncrypt(this.#k, nonce, EMPTY, zeros).slice(0, 32)
+    this.#k.fill(0)
+    this.#k = next
+  }
+
+  /** Zeroes the key and forgets it. */
+  wipe(): void {
+    this.#k?.fill(0)
+    this.#k = undefined
+    this.#lo = 0
+    this.#hi = 0
+  }
+}

@@ -1,0 +1,372 @@
+/**
+ * @module noise/identity
+ * Pubky Noise identity payloads and their Ed25519 bindings, for the three incompatible generations
+ * (pubky-noise.md §2): 0.8.0 (BLAKE2s `pubky-noise-bind:v2`), 1.0/1.1 (BLAKE2s `pubky-noise-bind:v1`
+ * with epoch, hint and expiry) and 1.2.0 (BLAKE3 `pubky-noise-binding/v1`).
+ *
+ * Encoding is serde_json's, compact, field order = Rust struct order; parsing is lenient on order and
+ * unknown fields (as serde is) but strict on types and lengths (§9 item 6). The generation of a
+ * received payload is detected from its key set (§2.5).
+ *
+ * Security (stronger than the reference, §9): the signer's X25519 key always comes from the
+ * handshake; a legacy payload whose `noise_x25519_pub` differs is rejected; the role, the epoch and
+ * the hint length are checked; expiry is enforced with a small skew window.
+ */
+import type { CryptoProvider } from '../crypto/provider'
+import { equalBytes, fromUtf8, utf8 } from '../util/bytes'
+import { DH_LEN, MAX_SERVER_HINT_LEN } from './constants'
+import { NoiseError } from './errors'
+
+export const GENERATIONS = ['0.8.0', '1.1.0', '1.2.0'] as const
+export type Generation = (typeof GENERATIONS)[number]
+export type Role = 'Client' | 'Server'
+/** The pattern tag signed by 0.8.0 and 1.1 bindings. */
+export type PatternTag = 'IK' | 'XX'
+
+/** A decoded identity payload. Fields absent from a generation are undefined. */
+export interface IdentityPayload {
+  readonly generation: Generation
+  readonly ed25519Pub: Uint8Array
+  /** 0.8.0 and 1.1 only. */
+  readonly noiseX25519Pub?: Uint8Array
+  /** 1.1 only (always 0). */
+  readonly epoch?: number
+  readonly role: Role
+  /** 1.1 and 1.2 (null when none). */
+  readonly serverHint?: string | null
+  /** Unix seconds: 1.1 `expires_at` (signed), 1.2 `hint_expires_at` (not signed). */
+  readonly expiresAt?: number
+  readonly sig: Uint8Array
+}
+
+export interface BindingInput {
+  generation: Generation
+  patternTag: PatternTag
+  prologue: Uint8Array
+  ed25519Pub: Uint8Array
+  /** The signer's own X25519 static public key. */
+  localStatic: Uint8Array
+  /** The other side's X25519 static public key, when the signer knows it. */
+  remoteStatic?: Uint8Array | undefined
+  role: Role
+  serverHint?: string | null | undefined
+  expiresAt?: number | undefined
+}
+
+const enc = (s: string): Uint8Array => utf8(s)
+const ROLE_TEXT: Record<Role, string> = { Client: 'client', Server: 'server' }
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  let n = 0
+  for (const p of parts) n += p.length
+  const out = new Uint8Array(n)
+  let o = 0
+  for (const p of parts) {
+    out.set(p, o)
+    o += p.length
+  }
+  return out
+}
+
+function u32le(n: number): Uint8Array {
+  const b = new Uint8Array(4)
+  new DataView(b.buffer).setUint32(0, n, true)
+  return b
+}
+
+function u64le(n: number): Uint8Array {
+  const b = new Uint8Array(8)
+  new DataView(b.buffer).setBigUint64(0, BigInt(n), true)
+  return b
+}
+
+/** The exact bytes that are hashed to form the binding (pubky-noise.md §2.2). */
+export function bindingPreimage(b: BindingInput): Uint8Array {
+  const remote = b.remoteStatic ? [b.remoteStatic] : []
+  switch (b.generation) {
+    case '0.8.0':
+      return concat([
+        enc('pubky-noise-bind:v2'),
+        enc(b.patternTag),
+        b.prologue,
+        b.ed25519Pub,
+        b.localStatic,
+        ...remote,
+        enc(ROLE_TEXT[b.role]),
+      ])
+    case '1.1.0':
+      return concat([
+        enc('pubky-noise-bind:v1'),
+        enc(b.patternTag),
+        b.prologue,
+        b.ed25519Pub,
+        b.localStatic,
+        ...remote,
+        u32le(0),
+        enc(ROLE_TEXT[b.role]),
+        ...(typeof b.serverHint === 'string' ? [enc(b.serverHint)] : []),
+        ...(b.expiresAt !== undefined ? [enc('expires_at:'), u64le(b.expiresAt)] : []),
+      ])
+    case '1.2.0':
+      return concat([
+        enc('pubky-noise-binding/v1'),
+        b.ed25519Pub,
+        b.localStatic,
+        Uint8Array.of(b.role === 'Client' ? 0 : 1),
+        ...remote,
+      ])
+  }
+}
+
+/** The 32-byte digest that is signed: BLAKE2s-256 (0.8.0, 1.1) or BLAKE3 (1.2.0). */
+export function bindingDigest(crypto: CryptoProvider, b: BindingInput): Uint8Array {
+  const pre = bindingPreimage(b)
+  return b.generation === '1.2.0' ? crypto.blake3(pre) : crypto.hash('blake2s', pre)
+}
+
+const arr = (b: Uint8Array): string => `[${b.join(',')}]`
+
+/** serde_json::to_vec of the payload struct of its generation (compact, declaration order). */
+export function encodeIdentityPayload(p: IdentityPayload): Uint8Array {
+  const hint = p.serverHint === undefined || p.serverHint === null ? 'null' : JSON.stringify(p.serverHint)
+  const role = JSON.stringify(p.role)
+  let json: string
+  switch (p.generation) {
+    case '0.8.0':
+      json = `{"ed25519_pub":${arr(p.ed25519Pub)},"noise_x25519_pub":${arr(p.noiseX25519Pub!)},"role":${role},"sig":${arr(p.sig)}}`
+      break
+    case '1.1.0':
+      json =
+        `{"ed25519_pub":${arr(p.ed25519Pub)},"noise_x25519_pub":${arr(p.noiseX25519Pub!)},"epoch":${p.epoch ?? 0},` +
+        `"role":${role},"server_hint":${hint}${p.expiresAt !== undefined ? `,"expires_at":${p.expiresAt}` : ''},"sig":${arr(p.sig)}}`
+      break
+    case '1.2.0':
+      json =
+        `{"ed25519_pub":${arr(p.ed25519Pub)},"role":${role},"server_hint":${hint}` +
+        `${p.expiresAt !== undefined ? `,"hint_expires_at":${p.expiresAt}` : ''},"sig":${arr(p.sig)}}`
+      break
+  }
+  return utf8(json)
+}
+
+export interface SignOptions {
+  generation: Generation
+  patternTag: PatternTag
+  prologue: Uint8Array
+  ed25519Secret: Uint8Array
+  /** Saves a derivation when the caller has it. */
+  ed25519Public?: Uint8Array | undefined
+  localStatic: Uint8Array
+  remoteStatic?: Uint8Array | undefined
+  role: Role
+  serverHint?: string | null | undefined
+  expiresAt?: number | undefined
+}
+
+function checkHint(hint: string | null | undefined): void {
+  if (typeof hint === 'string' && utf8(hint).length > MAX_SERVER_HINT_LEN) {
+    throw new NoiseError('Policy', `server_hint is longer than ${MAX_SERVER_HINT_LEN} bytes; shorten it`)
+  }
+}
+
+function checkExpiry(expiresAt: number | undefined): void {
+  if (expiresAt !== undefined && (!Number.isSafeInteger(expiresAt) || expiresAt < 0)) {
+    throw new NoiseError('Policy', 'expires_at must be a whole number of Unix seconds below 2^53')
+  }
+}
+
+/** Builds and signs an identity payload of the given generation. */
+export function signIdentityPayload(
+  crypto: CryptoProvider,
+  o: SignOptions,
+): { payload: IdentityPayload; bytes: Uint8Array; digest: Uint8Array } {
+  if (!(o.ed25519Secret instanceof Uint8Array) || o.ed25519Secret.length !== 32)
+    throw new NoiseError('InvalidKey', 'the Ed25519 identity secret must be 32 bytes')
+  if (o.generation === '0.8.0' && (o.serverHint != null || o.expiresAt !== undefined)) {
+    throw new NoiseError('Unsupported', '0.8.0 identity payloads carry no server hint and no expiry')
+  }
+  checkHint(o.serverHint)
+  checkExpiry(o.expiresAt)
+  const ed25519Pub = o.ed25519Public ?? crypto.ed25519PublicKey(o.ed25519Secret)
+  const input: BindingInput = {
+    generation: o.generation,
+    patternTag: o.patternTag,
+    prologue: o.prologue,
+    ed25519Pub,
+    localStatic: o.localStatic,
+    remoteStatic: o.remoteStatic,
+    role: o.role,
+    serverHint: o.serverHint,
+    expiresAt: o.expiresAt,
+  }
+  const digest = bindingDigest(crypto, input)
+  const sig = crypto.ed25519Sign(o.ed25519Secret, digest)
+  const payload: IdentityPayload = {
+    generation: o.generation,
+    ed25519Pub,
+    ...(o.generation === '1.2.0' ? {} : { noiseX25519Pub: o.localStatic }),
+    ...(o.generation === '1.1.0' ? { epoch: 0 } : {}),
+    role: o.role,
+    ...(o.generation === '0.8.0' ? {} : { serverHint: o.serverHint ?? null }),
+    ...(o.expiresAt !== undefined ? { expiresAt: o.expiresAt } : {}),
+    sig,
+  }
+  return { payload, bytes: encodeIdentityPayload(payload), digest }
+}
+
+const bad = (msg: string): NoiseError => new NoiseError('Payload', `identity payload: ${msg}`)
+
+function byteArray(value: unknown, len: number, field: string): Uint8Array {
+  if (!Array.isArray(value) || value.length !== len) throw bad(`"${field}" must be an array of ${len} bytes`)
+  const out = new Uint8Array(len)
+  for (let i = 0; i < len; i++) {
+    const v: unknown = value[i]
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 255)
+      throw bad(`"${field}"[${i}] is not an integer 0-255`)
+    out[i] = v
+  }
+  return out
+}
+
+function optionalU64(value: unknown, field: string): number | undefined {
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+    throw bad(`"${field}" must be a whole number of seconds between 0 and 2^53-1`)
+  return value
+}
+
+/**
+ * Parses a received payload and detects its generation (§2.5). Never throws anything but
+ * `NoiseError('Payload')`; input is bounded by the Noise message cap.
+ */
+export function parseIdentityPayload(bytes: Uint8Array): IdentityPayload {
+  if (!(bytes instanceof Uint8Array)) throw bad('must be bytes')
+  if (bytes.length === 0) throw bad('is empty')
+  let text: string
+  try {
+    text = fromUtf8(bytes, 'identity payload')
+  } catch {
+    throw bad('is not valid UTF-8')
+  }
+  let obj: unknown
+  try {
+    obj = JSON.parse(text)
+  } catch {
+    throw bad('is not valid JSON')
+  }
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw bad('must be a JSON object')
+  const o = obj as Record<string, unknown>
+  const has = (k: string): boolean => Object.hasOwn(o, k)
+  let generation: Generation
+  if (has('noise_x25519_pub') && has('epoch')) generation = '1.1.0'
+  else if (has('noise_x25519_pub')) {
+    if (has('server_hint') || has('expires_at') || has('hint_expires_at'))
+      throw bad('has noise_x25519_pub and a hint but no epoch: no known generation looks like that')
+    generation = '0.8.0'
+  } else if (has('epoch'))
+    throw bad('has an epoch but no noise_x25519_pub: no known generation looks like that')
+  else generation = '1.2.0'
+
+  const ed25519Pub = byteArray(o['ed25519_pub'], 32, 'ed25519_pub')
+  const sig = byteArray(o['sig'], 64, 'sig')
+  const role = o['role']
+  if (role !== 'Client' && role !== 'Server') throw bad('"role" must be "Client" or "Server"')
+  let serverHint: string | null | undefined
+  if (generation !== '0.8.0') {
+    const h = o['server_hint']
+    if (h !== undefined && h !== null && typeof h !== 'string')
+      throw bad('"server_hint" must be a string or null')
+    serverHint = typeof h === 'string' ? h : null
+  }
+  const base = { generation, ed25519Pub, role, sig } as const
+  switch (generation) {
+    case '0.8.0':
+      return { ...base, noiseX25519Pub: byteArray(o['noise_x25519_pub'], DH_LEN, 'noise_x25519_pub') }
+    case '1.1.0': {
+      const epoch = o['epoch']
+      if (typeof epoch !== 'number' || !Number.isInteger(epoch) || epoch < 0 || epoch > 0xffffffff)
+        throw bad('"epoch" must be a u32')
+      const expiresAt = optionalU64(o['expires_at'], 'expires_at')
+      return {
+        ...base,
+        noiseX25519Pub: byteArray(o['noise_x25519_pub'], DH_LEN, 'noise_x25519_pub'),
+        epoch,
+        serverHint: serverHint ?? null,
+        ...(expiresAt !== undefined ? { expiresAt } : {}),
+      }
+    }
+    case '1.2.0': {
+      const expiresAt = optionalU64(o['hint_expires_at'], 'hint_expires_at')
+      return { ...base, serverHint: serverHint ?? null, ...(expiresAt !== undefined ? { expiresAt } : {}) }
+    }
+  }
+}
+
+export interface VerifyOptions {
+  patternTag: PatternTag
+  prologue: Uint8Array
+  /** The signer's X25519 static key as the handshake proved it (never the payload's). */
+  signerStatic: Uint8Array
+  /** The verifier's own static key when the signer bound it (IK client, XX client), else undefined. */
+  verifierStatic?: Uint8Array | undefined
+  expectedRole: Role
+  /** Current Unix time in seconds. */
+  nowSecs: number
+  /** Clock skew tolerated past an expiry, seconds. */
+  skewSecs: number
+  /** Generations accepted; others are `Policy`. */
+  accept?: readonly Generation[] | undefined
+}
+
+/** Verifies a parsed payload: policy checks, key equality, expiry, then the Ed25519 binding. */
+export function verifyIdentityPayload(crypto: CryptoProvider, p: IdentityPayload, v: VerifyOptions): void {
+  if (v.accept && !v.accept.includes(p.generation))
+    throw new NoiseError('Policy', `identity payloads of pubky-noise ${p.generation} are not accepted here`)
+  if (p.role !== v.expectedRole)
+    throw new NoiseError(
+      'Policy',
+      `the peer's identity payload says role ${p.role}; expected ${v.expectedRole}`,
+    )
+  if (p.generation === '0.8.0' && v.patternTag !== 'IK')
+    throw new NoiseError('Policy', 'a 0.8.0 identity payload is only valid in IK')
+  checkHintPolicy(p.serverHint)
+  if (p.epoch !== undefined && p.epoch !== 0)
+    throw new NoiseError('Policy', `identity payload epoch is ${p.epoch}; pubky-noise always uses 0`)
+  if (p.noiseX25519Pub && !equalBytes(p.noiseX25519Pub, v.signerStatic)) {
+    throw new NoiseError(
+      'IdentityVerify',
+      'the X25519 key in the identity payload is not the key the peer used in the handshake (possible replay or misbinding)',
+    )
+  }
+  if (p.expiresAt !== undefined && v.nowSecs > p.expiresAt + v.skewSecs) {
+    throw new NoiseError(
+      'Expired',
+      `the peer's identity payload expired at ${p.expiresAt} (now ${v.nowSecs}); the peer must reconnect with a fresh one`,
+    )
+  }
+  const digest = bindingDigest(crypto, {
+    generation: p.generation,
+    patternTag: v.patternTag,
+    prologue: v.prologue,
+    ed25519Pub: p.ed25519Pub,
+    localStatic: v.signerStatic,
+    remoteStatic: v.verifierStatic,
+    role: p.role,
+    serverHint: p.serverHint,
+    expiresAt: p.expiresAt,
+  })
+  if (!crypto.ed25519Verify(p.sig, digest, p.ed25519Pub)) {
+    throw new NoiseError(
+      'IdentityVerify',
+      `the peer's Ed25519 signature over its ${p.generation} key binding does not verify`,
+    )
+  }
+}
+
+function checkHintPolicy(hint: string | null | undefined): void {
+  try {
+    checkHint(hint)
+  } catch {
+    throw new NoiseError('Policy', `the peer's server_hint is longer than ${MAX_SERVER_HINT_LEN} bytes`)
+  }
+}
