@@ -32,6 +32,7 @@ export type GatewayErrorCode =
   | 'pubky-profile-mismatch'
   | 'pubky-no-session'
   | 'pubky-invalid-input'
+  | 'pubky-too-large'
 
 export class PubkyGatewayError extends PaykitError<GatewayErrorCode> {
   constructor(
@@ -283,6 +284,52 @@ export class PubkyGateway {
       if (mapped.code === 'pubky-not-found') return undefined
       throw mapped
     }
+  }
+
+  /**
+   * Like `publicGet`, but reads the body as a stream and aborts once it passes `maxBytes`, so a
+   * hostile homeserver cannot make us buffer an unbounded response. `pubky-too-large` past the cap.
+   */
+  async publicGetCapped(user: string, path: string, maxBytes: number): Promise<Uint8Array | undefined> {
+    const a = address(user, path)
+    let response: Response
+    try {
+      response = await this.pubky.publicStorage.get(a)
+    } catch (e) {
+      const mapped = toGatewayError(e, `public get ${user}${path}`)
+      if (mapped.code === 'pubky-not-found') return undefined
+      throw mapped
+    }
+    if (response.status === 404) return undefined
+    const declared = Number(response.headers.get('content-length') ?? NaN)
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      await response.body?.cancel()
+      throw new PubkyGatewayError(
+        'pubky-too-large',
+        `${user}${path} is ${declared} bytes; the limit is ${maxBytes}`,
+      )
+    }
+    if (!response.body) return new Uint8Array(0)
+    const reader = response.body.getReader()
+    const chunks: Uint8Array[] = []
+    let total = 0
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      total += value.length
+      if (total > maxBytes) {
+        await reader.cancel()
+        throw new PubkyGatewayError('pubky-too-large', `${user}${path} exceeds the ${maxBytes}-byte limit`)
+      }
+      chunks.push(value)
+    }
+    const out = new Uint8Array(total)
+    let at = 0
+    for (const c of chunks) {
+      out.set(c, at)
+      at += c.length
+    }
+    return out
   }
 
   async publicList(user: string, dir: string, opts: ListOptions = {}): Promise<string[]> {

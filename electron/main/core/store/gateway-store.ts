@@ -4,10 +4,10 @@
  * `@synonymdev/pubky`): this is the product path. The gateway resolves owners through pkarr and
  * holds the session cookie, so writes here are real authenticated SDK writes.
  *
- * Known limit, stated plainly: the gateway's `publicGet` returns the whole body (the SDK's
- * `getBytes`), so this reader can only refuse an oversize file after it has been received; the
- * node:http reader (`http-reader.ts`) stops reading at the cap. Listing pages are bounded by the
- * `limit` asked for and the pager's `maxEntries`.
+ * Reads go through the gateway's `publicGetCapped`, which streams the body and aborts past the
+ * cap, so a hostile homeserver cannot make us buffer an unbounded file (the node:http reader in
+ * `http-reader.ts` does the same). Listing pages are bounded by the `limit` asked for and the
+ * pager's `maxEntries`.
  */
 import type { ListOptions as GatewayListOptions } from '../pubky/gateway'
 import { StoreError } from './errors'
@@ -25,7 +25,7 @@ import {
 export interface GatewayLike {
   put(user: string, path: string, body: Uint8Array | string): Promise<void>
   delete(user: string, path: string): Promise<void>
-  publicGet(user: string, path: string): Promise<Uint8Array | undefined>
+  publicGetCapped(user: string, path: string, maxBytes: number): Promise<Uint8Array | undefined>
   publicList(user: string, dir: string, opts?: GatewayListOptions): Promise<string[]>
 }
 
@@ -85,9 +85,19 @@ export class GatewayReader implements PubkyReader {
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_READ_BYTES
     let body: Uint8Array | undefined
     try {
-      body = await this.gateway.publicGet(owner, path)
+      body = await this.gateway.publicGetCapped(owner, path, maxBytes)
     } catch (e) {
       if (isNotFound(e)) return null
+      if ((e as { code?: unknown })?.code === 'pubky-too-large') {
+        throw new StoreError(
+          'store-too-large',
+          `${owner}${path} is larger than the ${maxBytes}-byte limit`,
+          undefined,
+          {
+            cause: e,
+          },
+        )
+      }
       throw wrap(e, `get ${owner}${path}`)
     }
     if (body === undefined || body.length === 0) return null
