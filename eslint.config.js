@@ -3,6 +3,7 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'
+import prettierConfig from 'eslint-config-prettier'
 import { builtinModules } from 'node:module'
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)]
@@ -41,7 +42,12 @@ export default tseslint.config(
   {
     files: ['**/*.vue'],
     languageOptions: { parserOptions: { parser: tseslint.parser } },
+    // vue-tsc checks identifiers in .vue files; ESLint's scope analysis does not know their types.
+    rules: { 'no-undef': 'off' },
   },
+  // Prettier owns formatting; this turns off every stylistic rule (including Vue template layout)
+  // that would fight it.
+  prettierConfig,
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
