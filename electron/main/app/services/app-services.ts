@@ -1,0 +1,82 @@
+/**
+ * @module app/services/app-services
+ * Builds the app's services from their ports. Both shells (Electron main and browser mode) call
+ * this, so they run the same code; nothing here imports electron.
+ */
+import type { Clock } from '../../core/util/clock'
+import { systemClock } from '../../core/util/clock'
+import type { Rng } from '../../core/util/rng'
+import { systemRng } from '../../core/util/rng'
+import type { AppInfo } from '../../../../shared/domain/session'
+import { EventBus } from '../../ipc/events'
+import type { AccessState } from '../../ipc/policy'
+import type { DataPaths } from '../../platform/paths'
+import type { SecretStore } from '../../platform/secret-store'
+import { DEFAULT_COST, type ScryptCost } from '../../platform/sealed-box'
+import { StateFile } from '../../platform/state-file'
+import { BackupService } from './backup'
+import { IdentityService } from './identity'
+import type { KeysPort } from './keys-port'
+import { SessionService } from './session'
+import { SettingsService } from './settings'
+import { StateRepo } from './state-repo'
+import { IdentityVault } from './vault'
+
+export type AppServicesOptions = {
+  readonly paths: DataPaths
+  readonly store: SecretStore
+  readonly keys: KeysPort
+  readonly shell: AppInfo['shell']
+  readonly version: string
+  readonly clock?: Clock
+  readonly rng?: Rng
+  /** scrypt cost for PIN checks and backups; tests lower it. */
+  readonly cost?: ScryptCost
+}
+
+export type AppServices = {
+  readonly bus: EventBus
+  readonly repo: StateRepo
+  readonly session: SessionService
+  readonly identity: IdentityService
+  readonly settings: SettingsService
+  readonly backup: BackupService
+  info(): AppInfo
+  accessState(): AccessState
+  /** Shutdown: stops timers and wipes the in-memory secret. */
+  dispose(): void
+}
+
+export async function createAppServices(opts: AppServicesOptions): Promise<AppServices> {
+  const clock = opts.clock ?? systemClock
+  const rng = opts.rng ?? systemRng
+  const cost = opts.cost ?? DEFAULT_COST
+  const bus = new EventBus()
+  const repo = await StateRepo.open(new StateFile(opts.paths.state))
+  const vault = new IdentityVault(opts.store, repo, cost, rng)
+  const session = new SessionService(repo, vault, clock, bus.emit)
+  const identity = new IdentityService(opts.keys, vault, repo, session, clock, rng)
+  const settings = new SettingsService(repo, session, vault, bus.emit)
+  const backup = new BackupService(repo, session, identity, opts.keys, clock, cost)
+  return {
+    bus,
+    repo,
+    session,
+    identity,
+    settings,
+    backup,
+    info: () => ({
+      name: 'Paykit POS',
+      version: opts.version,
+      shell: opts.shell,
+      secretStore: opts.store.info,
+      pinRule: vault.pinRule(),
+    }),
+    accessState: () => ({
+      hasIdentity: session.hasIdentity(),
+      unlocked: session.isUnlocked(),
+      cashierMode: repo.get().settings.cashierMode,
+    }),
+    dispose: () => session.dispose(),
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * @module ipc/policy
+ * Who may call each command, checked before its handler runs:
+ *  - `open`: always (status, unlock, lock).
+ *  - `onboarding`: only while the device has no identity (create, import, restore).
+ *  - `unlocked`: an identity exists and the app is unlocked.
+ *  - `owner`: unlocked and not in cashier mode (settings, key export, backup).
+ * The map's type makes forgetting a command a compile error.
+ */
+import type { CommandName } from '../../../shared/ipc/contract'
+import type { IpcError } from '../../../shared/ipc/errors'
+
+export type Access = 'open' | 'onboarding' | 'unlocked' | 'owner'
+
+export const COMMAND_ACCESS = {
+  'app:info': 'open',
+  'session:status': 'open',
+  'session:unlock': 'open',
+  'session:lock': 'open',
+  'session:activity': 'open',
+  'identity:draft': 'onboarding',
+  'identity:create': 'onboarding',
+  'identity:import-phrase': 'onboarding',
+  'identity:import-file': 'onboarding',
+  'identity:export-recovery-file': 'owner',
+  'settings:get': 'unlocked',
+  'settings:update': 'owner',
+  'settings:set-cashier-mode': 'unlocked',
+  'settings:change-pin': 'owner',
+  'backup:export': 'owner',
+  'backup:restore': 'onboarding',
+} as const satisfies Record<CommandName, Access>
+
+export type AccessState = { hasIdentity: boolean; unlocked: boolean; cashierMode: boolean }
+
+/** Null when allowed; otherwise the error to answer with. */
+export function checkAccess(access: Access, s: AccessState): IpcError | null {
+  switch (access) {
+    case 'open':
+      return null
+    case 'onboarding':
+      return s.hasIdentity
+        ? {
+            code: 'conflict',
+            message: 'This device already has an identity; this step is only for setting one up.',
+          }
+        : null
+    case 'unlocked':
+    case 'owner':
+      if (!s.hasIdentity) return { code: 'not-found', message: 'Set up an identity first.' }
+      if (!s.unlocked) return { code: 'locked', message: 'The app is locked. Unlock it with your PIN.' }
+      if (access === 'owner' && s.cashierMode) {
+        return {
+          code: 'forbidden',
+          message: 'Not available in cashier mode. Leave cashier mode with the PIN first.',
+        }
+      }
+      return null
+  }
+}

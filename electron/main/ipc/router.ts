@@ -1,0 +1,28 @@
+/**
+ * @module ipc/router
+ * Command name → handler, for every command of the contract. `Router` is a mapped type over the
+ * contract keys and each domain's handler map is checked with `satisfies`, so a missing, extra or
+ * misspelt handler, or one with the wrong request/response type, fails `tsc`.
+ */
+import type { CommandName, CommandRequest, CommandResponse } from '../../../shared/ipc/contract'
+import type { AppServices } from '../app/services/app-services'
+import { appHandlers } from './handlers/app'
+import { backupHandlers } from './handlers/backup'
+import { identityHandlers } from './handlers/identity'
+import { sessionHandlers } from './handlers/session'
+import { settingsHandlers } from './handlers/settings'
+
+export type Handler<K extends CommandName> = (req: CommandRequest<K>) => Promise<CommandResponse<K>>
+export type Router = { readonly [K in CommandName]: Handler<K> }
+/** The handlers of one domain's commands. */
+export type HandlersFor<Names extends CommandName> = { readonly [K in Names]: Handler<K> }
+
+export function createRouter(services: AppServices): Router {
+  return {
+    ...appHandlers(services),
+    ...sessionHandlers(services),
+    ...identityHandlers(services),
+    ...settingsHandlers(services),
+    ...backupHandlers(services),
+  } satisfies Router
+}

@@ -1,0 +1,88 @@
+// One contract, four lists that must agree: the contract's command/event names, the request
+// schemas, the access policy, the router, the Electron preload and the browser-mode client script.
+import { describe, expect, it, vi } from 'vitest'
+import { runInNewContext } from 'node:vm'
+import {
+  COMMAND_NAMES,
+  ENGINE_COMMAND_NAMES,
+  ENGINE_EVENT_NAMES,
+  EVENT_NAMES,
+  POS_API_KEYS,
+} from '../../../shared/ipc/contract'
+import { engineRequestSchemas, requestSchemas } from '../../../shared/schema/requests'
+import { COMMAND_ACCESS } from '../../../electron/main/ipc/policy'
+import { createRouter } from '../../../electron/main/ipc/router'
+import { clientScript } from '../../../electron/main/browser-mode/client-script'
+import { makeServices, tempDir } from '../helpers'
+
+const exposed = vi.hoisted(() => ({
+  api: null as Record<string, unknown> | null,
+  invoked: [] as unknown[][],
+}))
+// The preload's only boundary is Electron's contextBridge/ipcRenderer, which cannot run here.
+vi.mock('electron', () => ({
+  contextBridge: {
+    exposeInMainWorld: (key: string, api: Record<string, unknown>) => key === 'pos' && (exposed.api = api),
+  },
+  ipcRenderer: {
+    invoke: async (...args: unknown[]) => exposed.invoked.push(args),
+    on: () => undefined,
+    removeListener: () => undefined,
+  },
+}))
+
+const sorted = (xs: Iterable<string>) => [...xs].sort()
+
+describe('IPC contract consistency', () => {
+  it('has commands and events, all domain:verb, with no name shared between lists', () => {
+    expect(COMMAND_NAMES.length).toBe(16)
+    expect(EVENT_NAMES).toEqual(['session:changed', 'settings:changed'])
+    for (const n of [...COMMAND_NAMES, ...EVENT_NAMES, ...ENGINE_COMMAND_NAMES, ...ENGINE_EVENT_NAMES]) {
+      expect(n).toMatch(/^[a-z]+:[a-z-]+$/)
+    }
+    const all = [...COMMAND_NAMES, ...EVENT_NAMES, ...ENGINE_COMMAND_NAMES, ...ENGINE_EVENT_NAMES]
+    expect(new Set(all).size).toBe(all.length)
+  })
+
+  it('schemas, access policy and router cover exactly the contract commands', async () => {
+    const { dir, cleanup } = tempDir()
+    try {
+      const { services } = await makeServices(dir)
+      expect(sorted(Object.keys(requestSchemas))).toEqual(sorted(COMMAND_NAMES))
+      expect(sorted(Object.keys(COMMAND_ACCESS))).toEqual(sorted(COMMAND_NAMES))
+      expect(sorted(Object.keys(createRouter(services)))).toEqual(sorted(COMMAND_NAMES))
+      expect(sorted(Object.keys(engineRequestSchemas))).toEqual(sorted(ENGINE_COMMAND_NAMES))
+    } finally {
+      cleanup()
+    }
+  })
+
+  it('the Electron preload exposes exactly the contract keys, and nothing for engine commands', async () => {
+    await import('../../../electron/preload/index')
+    expect(exposed.api).not.toBeNull()
+    expect(sorted(Object.keys(exposed.api!))).toEqual(sorted(POS_API_KEYS))
+    expect(Object.isFrozen(exposed.api)).toBe(true)
+    await (exposed.api!['session:status'] as (r: unknown) => Promise<unknown>)({})
+    expect(exposed.invoked).toEqual([['session:status', {}]])
+    expect(() =>
+      (exposed.api!['on'] as (e: string, l: () => void) => void)('checkout:paid', () => undefined),
+    ).toThrow(/Unknown event/)
+  })
+
+  it('the browser-mode client script defines the same window.pos', () => {
+    const window: Record<string, unknown> = {}
+    class FakeSocket {
+      addEventListener() {}
+    }
+    runInNewContext(clientScript(), {
+      window,
+      WebSocket: FakeSocket,
+      location: { protocol: 'http:', host: '127.0.0.1:1' },
+      setTimeout,
+      console,
+    })
+    const pos = window['pos'] as Record<string, unknown>
+    expect(sorted(Object.keys(pos))).toEqual(sorted(POS_API_KEYS))
+    for (const n of ENGINE_COMMAND_NAMES) expect(pos[n]).toBeUndefined()
+  })
+})
