@@ -38,7 +38,7 @@ describe('billing engine: one period, one request id', () => {
     expect(rows).toHaveLength(1)
     expect(rows[0]!.state).toBe('published')
     const id = rows[0]!.request_id!
-    expect(id).toMatch(/^req_\d+_[0-9a-f]{16}$/)
+    expect(id).toMatch(/^req_\d{13}_[0-9a-f]{20}$/)
     const sent = publisher.stored.get(id)!
     expect(sent).toMatchObject({
       from: MERCHANT,
@@ -242,20 +242,23 @@ describe('billing engine: pause, trial, cancellation, term end', () => {
     subs.importAgreement(mirror(1, { frequency: '{"Monthly":{"day_of_month":1}}' }), T0)
     await engine.runOnce(T0)
     engine.markRequestPaid(periods(db, 'sub_000001')[0]!.request_id!, 'rcpt_1', T0 + 1000)
+    // Monthly on the 1st from Jan 1: the current period ends on Feb 1, 31 days later (calendar month).
+    const periodEnd = Date.UTC(2026, 1, 1)
+    expect(periodEnd).toBe(T0 + 31 * DAY)
     expect(subs.cancel('sub_000001', 'at-period-end', T0 + 10 * DAY, 'moving away')).toEqual({
-      cancelAt: T0 + 30 * DAY,
+      cancelAt: periodEnd,
     })
     expect(subscriberView(subs.repo.getSubscription('sub_000001')!, [], T0 + 11 * DAY).status).toBe(
       'cancelling',
     )
-    const s = await engine.runOnce(T0 + 30 * DAY)
+    const s = await engine.runOnce(periodEnd)
     expect(s.cancelled).toBe(1)
     expect(periods(db, 'sub_000001')).toHaveLength(1)
     expect(subs.repo.getSubscription('sub_000001')).toMatchObject({
       state: 'cancelled',
-      cancelled_at: T0 + 30 * DAY,
+      cancelled_at: periodEnd,
     })
-    expect(() => subs.cancel('sub_000001', 'now', T0 + 31 * DAY)).toThrow(
+    expect(() => subs.cancel('sub_000001', 'now', periodEnd + DAY)).toThrow(
       expect.objectContaining({ code: 'invalid-state' }),
     )
   })
@@ -285,5 +288,56 @@ describe('billing engine: pause, trial, cancellation, term end', () => {
       state: 'ended',
       end_reason: 'term-ended',
     })
+  })
+})
+
+describe('billing engine: calendar periods (subscriptions/schedule.ts through the BillingSchedule port)', () => {
+  it('bills monthly on day 31 at each month end, and the calendar agrees with the ledger rows', async () => {
+    const { db, engine, subs } = setup({ reminderOffsetsMs: [], defaultGraceMs: 365 * DAY })
+    const start = Date.UTC(2026, 0, 31, 9, 30)
+    subs.importAgreement(mirror(1, { frequency: '{"Monthly":{"day_of_month":31}}', startsAt: start }), start)
+    for (let m = 0; m < 6; m++) await engine.runOnce(Date.UTC(2026, m + 1, 1, 9, 30) - 1)
+    await engine.runOnce(Date.UTC(2026, 6, 31, 9, 30))
+    const starts = periods(db, 'sub_000001').map((r) => new Date(r.period_start).toISOString().slice(0, 10))
+    expect(starts).toEqual([
+      '2026-01-31',
+      '2026-02-28',
+      '2026-03-31',
+      '2026-04-30',
+      '2026-05-31',
+      '2026-06-30',
+      '2026-07-31',
+    ])
+    expect(new Set(periods(db, 'sub_000001').map((r) => r.request_id)).size).toBe(7)
+  })
+
+  it('after a trial that ends mid-month, bills the stub to the 1st, then whole months', async () => {
+    const { db, engine, subs } = setup({ reminderOffsetsMs: [] })
+    const trialEnd = T0 + 14 * DAY // Jan 15
+    subs.importAgreement(mirror(1, { frequency: '{"Monthly":{"day_of_month":1}}' }), T0, {
+      trialEndsAt: trialEnd,
+    })
+    await engine.runOnce(Date.UTC(2026, 2, 1))
+    expect(periods(db, 'sub_000001').map((r) => [r.period_index, r.period_start])).toEqual([
+      [0, trialEnd],
+      [1, Date.UTC(2026, 1, 1)],
+      [2, Date.UTC(2026, 2, 1)],
+    ])
+    const view = subscriberView(
+      subs.repo.getSubscription('sub_000001')!,
+      subs.repo.periodsOf('sub_000001'),
+      Date.UTC(2026, 2, 2),
+    )
+    expect(view.nextChargeAt).toBe(Date.UTC(2026, 3, 1))
+  })
+
+  it('keeps a sub-second anchor exact: period 0 starts at it and indexAt agrees to the millisecond', async () => {
+    const { db, engine, subs } = setup({ reminderOffsetsMs: [] })
+    const start = T0 + 123 // not a whole second
+    subs.importAgreement(mirror(1, { startsAt: start }), start)
+    await engine.runOnce(start + DAY - 1)
+    expect(periods(db, 'sub_000001').map((r) => r.period_start)).toEqual([start])
+    await engine.runOnce(start + DAY)
+    expect(periods(db, 'sub_000001').map((r) => r.period_start)).toEqual([start, start + DAY])
   })
 })

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadVectors, vectorsPresent } from '../../helpers/vectors'
-import { prorate, type Rounding } from '../../../electron/main/core/billing/proration'
 import { BillingEngine } from '../../../electron/main/core/billing/engine'
-import { SubscriberService } from '../../../electron/main/core/billing/subscribers'
+import { SubscriberService, prorateSats } from '../../../electron/main/core/billing/subscribers'
+import type { RoundingMode } from '../../../electron/main/core/subscriptions/proration'
 import { churn30, mrrSats } from '../../../electron/main/core/billing/view'
+import type { BillingPolicy } from '../../../electron/main/core/billing/policy'
 import { PersistentNonceStore } from '../../../electron/main/core/billing/nonce-store'
 import { InboxRepo } from '../../../electron/main/core/billing/requests-repo'
 import type { SubscriptionRow } from '../../../electron/main/core/billing/repo'
@@ -19,36 +20,38 @@ function db() {
   return t
 }
 
-describe.skipIf(!vectorsPresent)('proration: reference formula (needs ../shared/vectors)', () => {
+describe.skipIf(!vectorsPresent)('proration in sats: the reference formula (needs ../shared/vectors)', () => {
+  // The billing ledger prorates through subscriptions/proration.ts (prorateSats adapts ms and sats).
   it('matches every vector in paykit/proration.json', () => {
     const file = loadVectors('paykit/proration.json')
+    const prorate = (
+      input: Omit<Parameters<typeof prorateSats>[0], 'rounding'>,
+      rounding: string = 'Nearest',
+    ) => prorateSats({ ...input, rounding: rounding.toLowerCase() as RoundingMode })
     let n = 0
     for (const v of file.vectors) {
       const input = {
         oldSats: BigInt(v.old),
         newSats: BigInt(v.new),
-        periodStart: v.period_start,
-        periodEnd: v.period_end,
-        changeAt: v.change_date,
+        periodStart: v.period_start * 1000,
+        periodEnd: v.period_end * 1000,
+        changeAt: v.change_date * 1000,
       }
       const e = v.expected
       if (e.error) {
         expect(() => prorate(input)).toThrow(expect.objectContaining({ code: 'proration-out-of-period' }))
       } else if (e.derived_exact) {
-        for (const mode of ['Up', 'Down', 'Nearest'] as Rounding[]) {
-          const r = prorate({ ...input, rounding: mode })
+        for (const mode of ['Up', 'Down', 'Nearest']) {
+          const r = prorate(input, mode)
           expect([r.creditSats, r.chargeSats, r.netSats].map(String)).toEqual([
             e.derived_exact[mode].credit,
             e.derived_exact[mode].charge,
             e.derived_exact[mode].net,
           ])
         }
-        expect(
-          prorate({ ...input, rounding: 'Up' }).chargeSats >=
-            prorate({ ...input, rounding: 'Down' }).chargeSats,
-        ).toBe(true)
+        expect(prorate(input, 'Up').chargeSats >= prorate(input, 'Down').chargeSats).toBe(true)
       } else {
-        const r = prorate({ ...input, rounding: v.rounding })
+        const r = prorate(input, v.rounding)
         if ('days_at_old_rate' in e) expect(r.daysAtOldRate).toBe(e.days_at_old_rate)
         if ('days_at_new_rate' in e) expect(r.daysAtNewRate).toBe(e.days_at_new_rate)
         if ('net_amount' in e) expect(String(r.netSats)).toBe(e.net_amount)
@@ -64,58 +67,55 @@ describe.skipIf(!vectorsPresent)('proration: reference formula (needs ../shared/
 })
 
 describe('plan changes', () => {
-  it('upgrade mid-period publishes a prorated one-off charge; later periods use the new amount', async () => {
+  /** A plan billed monthly on the 1st from Jan 1 at `from` sats, re-signed at `to` on day `day`. */
+  async function changedPlan(from: string, to: string, day: number, policy: Partial<BillingPolicy> = {}) {
     const t = db()
     const publisher = new RecordingPublisher()
-    const engine = new BillingEngine({
-      db: t.db,
-      publisher,
-      merchant: MERCHANT,
-      policy: { reminderOffsetsMs: [] },
-    })
+    const engine = new BillingEngine({ db: t.db, publisher, merchant: MERCHANT, policy })
     const subs = new SubscriberService({ db: t.db })
     const monthly = '{"Monthly":{"day_of_month":1}}'
-    subs.importAgreement(mirror(1, { amount: '3000', frequency: monthly }), T0)
+    subs.importAgreement(mirror(1, { amount: from, frequency: monthly }), T0)
     await engine.runOnce(T0)
     const change = subs.changeAmount(
       'sub_000001',
-      mirror(1, { amount: '6000', frequency: monthly }),
-      T0 + 10 * DAY,
+      mirror(1, { amount: to, frequency: monthly }),
+      T0 + day * DAY,
     )
+    return { publisher, engine, subs, change }
+  }
+
+  it('upgrade mid-period publishes a prorated one-off charge; later periods use the new amount', async () => {
+    const { publisher, engine, subs, change } = await changedPlan('3000', '6000', 10, {
+      reminderOffsetsMs: [],
+    })
     expect(change.kind).toBe('upgrade')
-    expect(change.proration).toMatchObject({ daysAtOldRate: 10, daysAtNewRate: 20, netSats: 2000n })
+    // Period 0 is January (31 days, monthly on the 1st): 10 days at 3000, 21 at 6000;
+    // net = (6000 − 3000) · 21 / 31 = 2032.26 → 2032.
+    expect(change.proration).toMatchObject({ daysAtOldRate: 10, daysAtNewRate: 21, netSats: 2032n })
     await engine.runOnce(T0 + 10 * DAY)
     const charge = publisher.stored.get(change.requestId!)!
     expect(charge).toMatchObject({
-      amount: '2000',
+      amount: '2032',
       currency: 'SAT',
       metadata: { subscription_id: 'sub_000001' },
     })
     engine.markRequestPaid(subs.repo.period('sub_000001', 0)!.request_id!, 'rcpt_p0', T0 + 11 * DAY)
     engine.markRequestPaid(change.requestId!, 'rcpt_upgrade', T0 + 11 * DAY)
     await engine.runOnce(T0 + 30 * DAY)
+    expect(subs.repo.period('sub_000001', 1)).toBeUndefined() // Jan 31: still January's period
+    await engine.runOnce(Date.UTC(2026, 1, 1))
     expect(publisher.stored.has(change.requestId!)).toBe(false)
     expect(subs.repo.period('sub_000001', 1)).toMatchObject({ amount: '6000', amount_sats: 6000 })
     expect(subs.repo.adjustmentsOf('sub_000001')).toEqual([
-      expect.objectContaining({ kind: 'upgrade', old_amount: '3000', new_amount: '6000', net_sats: 2000 }),
+      expect.objectContaining({ kind: 'upgrade', old_amount: '3000', new_amount: '6000', net_sats: 2032 }),
     ])
   })
 
   it('downgrade mid-period credits the subscriber and publishes nothing extra', async () => {
-    const t = db()
-    const publisher = new RecordingPublisher()
-    const engine = new BillingEngine({ db: t.db, publisher, merchant: MERCHANT })
-    const subs = new SubscriberService({ db: t.db })
-    const monthly = '{"Monthly":{"day_of_month":1}}'
-    subs.importAgreement(mirror(1, { amount: '6000', frequency: monthly }), T0)
-    await engine.runOnce(T0)
-    const change = subs.changeAmount(
-      'sub_000001',
-      mirror(1, { amount: '3000', frequency: monthly }),
-      T0 + 15 * DAY,
-    )
+    const { publisher, engine, subs, change } = await changedPlan('6000', '3000', 15)
     expect(change).toMatchObject({ kind: 'downgrade', requestId: null })
-    expect(subs.repo.getSubscription('sub_000001')!.credit_sats).toBe(1500)
+    // 16 of January's 31 days at the lower rate: (3000 − 6000) · 16 / 31 = −1548.39 → a 1548 credit.
+    expect(subs.repo.getSubscription('sub_000001')!.credit_sats).toBe(1548)
     const before = publisher.publishCalls
     await engine.runOnce(T0 + 15 * DAY)
     expect(publisher.publishCalls).toBe(before)

@@ -4,11 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { providers } from '../../../electron/main/core/crypto'
 import { AuthTokenError, verifyAuthToken } from '../../../electron/main/core/homeserver/auth-token'
 import { canWrite, parseCapabilities } from '../../../electron/main/core/homeserver/capabilities'
-import {
-  decodeSessionInfo,
-  encodeSessionInfo,
-  writeVarint,
-} from '../../../electron/main/core/homeserver/postcard'
+import { decodeSessionInfo, encodeSessionInfo } from '../../../electron/main/core/homeserver/postcard'
+import { PostcardWriter } from '../../../electron/main/core/util/postcard'
 import { normalizePath } from '../../../electron/main/core/homeserver/webdav-path'
 import { HttpError } from '../../../electron/main/core/pkarr/http'
 import { InputError } from '../../../electron/main/core/util/errors'
@@ -76,7 +73,7 @@ describe('SessionInfo', () => {
     })
     expect(errCode(() => decodeSessionInfo(bytes.subarray(0, 20)))).toBe('invalid-input')
     expect(errCode(() => decodeSessionInfo(Uint8Array.from([...bytes, 1])))).toBe('invalid-input')
-    expect(Array.from(writeVarint(2n ** 64n - 1n))).toHaveLength(10)
+    expect(Array.from(new PostcardWriter().varint(2n ** 64n - 1n).finish())).toHaveLength(10)
   })
 })
 

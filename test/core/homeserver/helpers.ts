@@ -3,7 +3,7 @@
  * be driven over raw HTTP, without the SDK) and make requests with node:http.
  */
 import { nativeProvider } from '../../../electron/main/core/crypto'
-import { writeString } from '../../../electron/main/core/homeserver/postcard'
+import { PostcardWriter } from '../../../electron/main/core/util/postcard'
 import { z32Encode } from '../../../electron/main/core/keys/z32'
 import * as http from 'node:http'
 import type { ClientResponse } from '../../../electron/main/core/pkarr/http'
@@ -31,7 +31,7 @@ export function authToken(
     Uint8Array.of(opts.version ?? 0),
     ts,
     nativeProvider.ed25519PublicKey(u.secret),
-    writeString(opts.caps ?? '/:rw'),
+    new PostcardWriter().str(opts.caps ?? '/:rw').finish(),
   )
   const unsigned = concatBytes(new Uint8Array(64), body)
   const sig = nativeProvider.ed25519Sign(u.secret, unsigned.subarray(65))

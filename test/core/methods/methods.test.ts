@@ -20,6 +20,11 @@ import { readMethodProof, writeMethodProof } from '../../../electron/main/core/m
 import type { Network } from '../../../electron/main/core/methods/errors'
 import { ManualClock } from '../../../electron/main/core/util/clock'
 import { bech32 } from '@scure/base'
+import { decode as libDecode } from 'light-bolt11-decoder'
+import { secp256k1 } from '@noble/curves/secp256k1.js'
+import { encodeBolt11 } from '../../../electron/main/core/payments/bolt11-encode'
+import { fromHex, toHex } from '../../../electron/main/core/util/bytes'
+import { SPEC_INVALID, SPEC_NODE_ID, SPEC_PRIV_KEY } from '../payments/bolt11-spec-vectors'
 import { loadVectors, vectorsPresent } from '../../helpers/vectors'
 
 // BOLT11 spec examples (valid checksums): a donation without amount, and 2500u with a 60 s expiry.
@@ -152,6 +157,61 @@ describe('real validators', () => {
         expect.objectContaining({ code: 'invalid-invoice' }),
       )
     }
+  })
+
+  it('BOLT11 goes through the strict decoder: signature verified, payee key recovered, no warning', () => {
+    const inv = parseBolt11(COFFEE)
+    expect(inv.payeeNodeKey).toBe(SPEC_NODE_ID)
+    expect(inv.warnings).toEqual([])
+    // Every spec "invalid invoice" is refused, each for the decoder's own reason; light-bolt11-decoder
+    // (independent, no signature check) reads two of them, which shows the validator is the strict one.
+    let libReads = 0
+    for (const v of SPEC_INVALID) {
+      expect(() => parseBolt11(v.invoice), v.name).toThrow(
+        expect.objectContaining({
+          code: 'invalid-invoice',
+          cause: expect.objectContaining({ code: v.code }),
+        }),
+      )
+      try {
+        libDecode(v.invoice)
+        libReads++
+      } catch {
+        // the library refuses it too
+      }
+    }
+    expect(SPEC_INVALID).toHaveLength(8)
+    expect(libReads).toBe(2)
+  })
+
+  it('BOLT11: an invoice whose payee key (n) is swapped for another node is refused', () => {
+    const key = fromHex(SPEC_PRIV_KEY)
+    const fields = {
+      network: 'bitcoin' as const,
+      amountMsat: 1_000_000n,
+      timestamp: 1_763_769_600,
+      paymentHash: new Uint8Array(32).fill(1),
+      description: 'forged',
+      includePayeeNodeKey: true,
+    }
+    const real = encodeBolt11(fields, key)
+    expect(parseBolt11(real).payeeNodeKey).toBe(SPEC_NODE_ID)
+    // Re-encode the same words with the n field holding another node's key (valid bech32 checksum).
+    const other = toHex(secp256k1.getPublicKey(secp256k1.utils.randomSecretKey(), true))
+    const { prefix, words } = bech32.decode(real as `${string}1${string}`, false)
+    const wordsHex = (hex: string): number[] => Array.from(bech32.toWords(fromHex(hex)))
+    const ours = wordsHex(SPEC_NODE_ID)
+    const at = Array.from(words).findIndex((_, i) => ours.every((w, j) => words[i + j] === w))
+    expect(at).toBeGreaterThan(0)
+    const forged = Array.from(words)
+    forged.splice(at, ours.length, ...wordsHex(other))
+    const forgedInvoice = bech32.encode(prefix, forged, false)
+    expect(() => parseBolt11(forgedInvoice)).toThrow(
+      expect.objectContaining({
+        code: 'invalid-invoice',
+        cause: expect.objectContaining({ code: 'bolt11-bad-signature' }),
+      }),
+    )
   })
 
   it('LNURL and Lightning addresses', () => {

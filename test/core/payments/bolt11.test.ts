@@ -19,21 +19,11 @@ import {
   signatureHash,
   type Bolt11Network,
 } from '../../../electron/main/core/payments/bolt11-format'
-import { PaymentError } from '../../../electron/main/core/payments/errors'
 import { SPEC_INVALID, SPEC_NODE_ID, SPEC_PRIV_KEY, SPEC_VALID } from './bolt11-spec-vectors'
+import { codeOf } from './helpers'
 
 const all = providers()
 const specKey = fromHex(SPEC_PRIV_KEY)
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof PaymentError) return e.code
-    throw e
-  }
-  throw new Error('expected a PaymentError, nothing was thrown')
-}
 
 // light-bolt11-decoder's typings list only some sections; read its values by name.
 function libValue(inv: string, name: string): unknown {
@@ -323,6 +313,23 @@ describe('BOLT #11 encoder refuses what the spec forbids', () => {
     paymentHash: new Uint8Array(32).fill(2),
     description: 'ok',
   }
+  it('completes BOLT #9 feature dependencies, so the decoder accepts what the encoder writes', () => {
+    const secretField = { paymentSecret: new Uint8Array(32).fill(9) }
+    const cases: [number[], number[]][] = [
+      [[14], [8, 14]], // payment_secret (required) brings var_onion_optin (required)
+      [[17], [9, 15, 17]], // basic_mpp (optional) brings payment_secret, then var_onion_optin (optional)
+      [
+        [9, 14],
+        [9, 14],
+      ], // already met: unchanged
+    ]
+    for (const [asked, written] of cases) {
+      const inv = encodeBolt11({ ...base, ...secretField, features: asked }, secret)
+      expect(decodeBolt11(inv).features, JSON.stringify(asked)).toEqual(written)
+    }
+    expect(cases).toHaveLength(3)
+  })
+
   it('each bad field gets a typed error', () => {
     const bad: [Partial<Bolt11Fields> & Record<string, unknown>, string][] = [
       [{ paymentHash: new Uint8Array(31) }, 'bolt11-invalid-field'],

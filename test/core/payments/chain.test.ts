@@ -7,21 +7,11 @@ import { providers } from '../../../electron/main/core/crypto'
 import { toHex } from '../../../electron/main/core/util/bytes'
 import { fixedRng } from '../../../electron/main/core/util/rng'
 import { CHAIN_PARAMS, SimulatedChain, type ChainBackend } from '../../../electron/main/core/payments/chain'
-import { PaymentError } from '../../../electron/main/core/payments/errors'
+import { codeOf } from './helpers'
 
 const REGTEST = CHAIN_PARAMS.regtest
 const pub = secp256k1.getPublicKey(secp256k1.utils.randomSecretKey(), true)
 const wpkh = Address(REGTEST).encode(p2wpkh(pub, REGTEST))
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof PaymentError) return e.code
-    throw e
-  }
-  throw new Error('expected a PaymentError, nothing was thrown')
-}
 
 describe.each(providers())('SimulatedChain ($name provider)', (crypto) => {
   it('txid = byte-reversed double SHA-256 of the transaction, as an independent serialiser builds it', async () => {

@@ -9,28 +9,9 @@ import { encodeBolt11 } from '../../../electron/main/core/payments/bolt11-encode
 import { PaymentError } from '../../../electron/main/core/payments/errors'
 import { SimulatedLightningNode, type LightningBackend } from '../../../electron/main/core/payments/lightning'
 import { verifyLightningProof } from '../../../electron/main/core/payments/proof'
+import { codeOf, codeOfAsync } from './helpers'
 
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0)
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof PaymentError) return e.code
-    throw e
-  }
-  throw new Error('expected a PaymentError, nothing was thrown')
-}
-
-async function codeOfAsync(p: Promise<unknown>): Promise<string> {
-  try {
-    await p
-  } catch (e) {
-    if (e instanceof PaymentError) return e.code
-    throw e
-  }
-  throw new Error('expected a PaymentError, nothing was thrown')
-}
 
 describe.each(providers())('SimulatedLightningNode ($name provider)', (crypto) => {
   const nodeKey = SimulatedLightningNode.generateNodeKey()

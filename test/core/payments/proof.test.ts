@@ -1,49 +1,29 @@
 // POS-side proof checks: SHA-256(preimage) == payment_hash with distinct codes per failed check,
-// on-chain exact/over/partial/no payment with the numbers, and the PaymentProof JSON of §7.6
-// (shapes from ../shared/vectors/paykit/json_shapes.json).
+// on-chain exact/over/partial/no payment with the numbers, and PaymentProofs of §7.6 read through
+// the one codec (interactive/proof.ts; shapes from ../shared/vectors/paykit/json_shapes.json).
 import { describe, expect, it } from 'vitest'
 import { secp256k1 } from '@noble/curves/secp256k1.js'
-import { Address, p2wpkh } from '@scure/btc-signer'
 import { providers } from '../../../electron/main/core/crypto'
 import { toHex } from '../../../electron/main/core/util/bytes'
 import { ManualClock } from '../../../electron/main/core/util/clock'
-import { CHAIN_PARAMS, SimulatedChain } from '../../../electron/main/core/payments/chain'
-import { PaymentError, UnderpaidError } from '../../../electron/main/core/payments/errors'
+import { SimulatedChain } from '../../../electron/main/core/payments/chain'
+import { UnderpaidError } from '../../../electron/main/core/payments/errors'
 import { SimulatedLightningNode } from '../../../electron/main/core/payments/lightning'
 import {
-  formatPaymentProof,
+  checkProof,
   parsePaymentProof,
   verifyLightningPaymentProof,
+  verifyLightningPreimage,
   verifyLightningProof,
   verifyOnchainProof,
-  type LightningPreimageProof,
 } from '../../../electron/main/core/payments/proof'
+import {
+  readProof,
+  writeProof,
+  type LightningPreimageBody,
+} from '../../../electron/main/core/interactive/proof'
 import { loadVectors, vectorsPresent } from '../../helpers/vectors'
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof PaymentError) return e.code
-    throw e
-  }
-  throw new Error('expected a PaymentError, nothing was thrown')
-}
-
-async function rejection(p: Promise<unknown>): Promise<PaymentError> {
-  try {
-    await p
-  } catch (e) {
-    if (e instanceof PaymentError) return e
-    throw e
-  }
-  throw new Error('expected a PaymentError, nothing was thrown')
-}
-
-const address = (): string =>
-  Address(CHAIN_PARAMS.regtest).encode(
-    p2wpkh(secp256k1.getPublicKey(secp256k1.utils.randomSecretKey(), true), CHAIN_PARAMS.regtest),
-  )
+import { codeOf, rejection, regtestAddress } from './helpers'
 
 describe.each(providers())('verifyLightningProof ($name provider)', (crypto) => {
   const clock = new ManualClock(Date.UTC(2026, 10, 22))
@@ -108,27 +88,59 @@ describe.each(providers())('verifyLightningProof ($name provider)', (crypto) => 
   })
 
   it('a lightning_preimage PaymentProof must name the invoice it proves', () => {
-    const proof: LightningPreimageProof = {
-      proof_type: 'lightning_preimage',
+    const proof: LightningPreimageBody = {
+      kind: 'lightning_preimage',
       preimage,
-      payment_hash: created.paymentHash,
-      verified: false,
-      created_at: 1_763_769_600,
+      paymentHash: created.paymentHash,
     }
     expect(verifyLightningPaymentProof(proof, created.bolt11, { crypto }).paymentHash).toBe(
       created.paymentHash,
     )
-    const wrongHash = { ...proof, payment_hash: '11'.repeat(32) }
+    const wrongHash = { ...proof, paymentHash: '11'.repeat(32) }
     expect(codeOf(() => verifyLightningPaymentProof(wrongHash, created.bolt11, { crypto }))).toBe(
       'proof-payment-hash-mismatch',
     )
   })
 })
 
+describe('Lightning proof: SHA-256(preimage) = payment_hash', () => {
+  for (const provider of providers()) {
+    it(`accepts the matching hash and refuses others (${provider.name})`, () => {
+      const preimage = '00'.repeat(31) + '01'
+      const hash = toHex(
+        provider.hash(
+          'sha256',
+          Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? 1 : 0)),
+        ),
+      )
+      expect(() => verifyLightningPreimage(preimage, hash, provider)).not.toThrow()
+      expect(() => verifyLightningPreimage(preimage, hash.toUpperCase(), provider)).not.toThrow()
+      expect(codeOf(() => verifyLightningPreimage(preimage, 'ab'.repeat(32), provider))).toBe(
+        'proof-preimage-mismatch',
+      )
+      expect(codeOf(() => verifyLightningPreimage('pending', hash, provider))).toBe(
+        'proof-preimage-malformed',
+      )
+      expect(codeOf(() => verifyLightningPreimage(preimage, hash.slice(2), provider))).toBe(
+        'proof-payment-hash-malformed',
+      )
+      // The same check through a proof record, and a txid record that names a txid.
+      const record = readProof(
+        `{"proof_type":"lightning_preimage","preimage":"${preimage}","payment_hash":"${hash}","verified":false,"created_at":1}`,
+      )
+      expect(() => checkProof(record, provider)).not.toThrow()
+      const tx = readProof(
+        `{"proof_type":"bitcoin_txid","txid":"${'cd'.repeat(32)}","verified":false,"created_at":1}`,
+      )
+      expect(() => checkProof(tx, provider)).not.toThrow()
+    })
+  }
+})
+
 describe('verifyOnchainProof', () => {
   it('exact, over and partial payments are reported with the numbers', async () => {
     const chain = new SimulatedChain()
-    const to = address()
+    const to = regtestAddress()
     const exact = await verifyOnchainProof(chain.send(to, 50_000), to, 50_000, chain)
     expect(exact).toMatchObject({ status: 'paid', expectedSats: 50_000, paidSats: 50_000, overpaidSats: 0 })
     expect(exact.vouts).toEqual([0])
@@ -148,8 +160,8 @@ describe('verifyOnchainProof', () => {
 
   it('sums every output to the address and ignores outputs to others', async () => {
     const chain = new SimulatedChain()
-    const to = address()
-    const change = address()
+    const to = regtestAddress()
+    const change = regtestAddress()
     const txid = chain.sendMany([
       { address: change, sats: 90_000 },
       { address: to, sats: 30_000 },
@@ -161,7 +173,7 @@ describe('verifyOnchainProof', () => {
 
   it('txid format, unknown tx, wrong address, confirmations: distinct codes', async () => {
     const chain = new SimulatedChain()
-    const to = address()
+    const to = regtestAddress()
     const txid = chain.send(to, 10_000)
     expect((await rejection(verifyOnchainProof(txid.slice(1), to, 1, chain))).code).toBe(
       'proof-txid-malformed',
@@ -175,7 +187,9 @@ describe('verifyOnchainProof', () => {
     expect((await rejection(verifyOnchainProof('ab'.repeat(32), to, 1, chain))).code).toBe(
       'proof-tx-not-found',
     )
-    expect((await rejection(verifyOnchainProof(txid, address(), 1, chain))).code).toBe('proof-wrong-address')
+    expect((await rejection(verifyOnchainProof(txid, regtestAddress(), 1, chain))).code).toBe(
+      'proof-wrong-address',
+    )
     expect((await rejection(verifyOnchainProof(txid, to, 0, chain))).code).toBe('chain-bad-amount')
     const unconfirmed = await rejection(verifyOnchainProof(txid, to, 10_000, chain, { minConfirmations: 1 }))
     expect(unconfirmed.code).toBe('proof-unconfirmed')
@@ -200,12 +214,25 @@ describe.skipIf(!vectorsPresent)(
       for (const shape of shapes) {
         const json = JSON.stringify(fill(shape))
         const proof = parsePaymentProof(json)
-        expect(formatPaymentProof(proof)).toBe(json)
-        expect(Object.keys(JSON.parse(formatPaymentProof(proof)))).toEqual(Object.keys(shape))
+        expect(writeProof(proof)).toBe(json)
+        expect(Object.keys(JSON.parse(writeProof(proof)))).toEqual(Object.keys(shape))
         n++
       }
       expect(n).toBe(3)
       expect(shapes.map((s) => s['proof_type'])).toEqual(['bitcoin_txid', 'lightning_preimage', 'custom'])
+    })
+
+    it("the content check refuses the vectors' placeholder hex, each with its own code", () => {
+      const literals = loadVectors('paykit/json_shapes.json').payment_proof_interactive as unknown[]
+      const codes = literals.map((literal) => {
+        const proof = readProof(JSON.stringify(literal))
+        if (proof.body.kind === 'custom') {
+          expect(() => checkProof(proof)).not.toThrow()
+          return 'custom'
+        }
+        return codeOf(() => checkProof(proof))
+      })
+      expect(codes).toEqual(['proof-txid-malformed', 'proof-preimage-malformed', 'custom'])
     })
   },
 )
@@ -220,7 +247,7 @@ describe('PaymentProof JSON', () => {
       created_at: 1,
       extra: 'ignored',
     })
-    expect(formatPaymentProof(p)).toBe(
+    expect(writeProof(p)).toBe(
       `{"proof_type":"bitcoin_txid","txid":"${'cd'.repeat(32)}","verified":false,"created_at":1}`,
     )
   })
@@ -253,18 +280,16 @@ describe('PaymentProof JSON', () => {
     })
     const inv = node.createInvoiceSync({ amountSats: 1, memo: 'x' })
     const { preimage } = node.pay(inv.bolt11)
-    const text = formatPaymentProof({
-      proof_type: 'lightning_preimage',
-      preimage,
-      payment_hash: inv.paymentHash,
+    const text = writeProof({
+      body: { kind: 'lightning_preimage', preimage, paymentHash: inv.paymentHash },
       verified: true,
-      created_at: 1_763_769_600,
-      verified_at: 1_763_769_601,
+      createdAt: 1_763_769_600,
+      verifiedAt: 1_763_769_601,
     })
     const parsed = parsePaymentProof(text)
-    expect(parsed.proof_type).toBe('lightning_preimage')
-    if (parsed.proof_type !== 'lightning_preimage') throw new Error('unreachable')
-    expect(verifyLightningPaymentProof(parsed, inv.bolt11, { crypto }).paymentHash).toBe(
+    expect(parsed.body.kind).toBe('lightning_preimage')
+    if (parsed.body.kind !== 'lightning_preimage') throw new Error('unreachable')
+    expect(verifyLightningPaymentProof(parsed.body, inv.bolt11, { crypto }).paymentHash).toBe(
       toHex(crypto.hash('sha256', Buffer.from(preimage, 'hex'))),
     )
   })

@@ -32,7 +32,7 @@ import { frequencyFromJson, type Frequency } from '../subscriptions/frequency'
 import { BillingRepo, type PauseRow, type SubscriptionRow } from './repo'
 import { OutboxRepo, type OutboxRow } from './requests-repo'
 import type { OutgoingRequest, RequestPublisher } from './ports'
-import { referenceSchedule, type BillingSchedule, type ScheduleInput } from './schedule'
+import { calendarSchedule, type BillingSchedule, type ScheduleInput } from './schedule'
 import { DEFAULT_POLICY, type BillingPolicy } from './policy'
 import { BillingError } from './errors'
 
@@ -145,7 +145,7 @@ export class BillingEngine {
     this.publisher = options.publisher
     this.merchant = options.merchant
     this.rng = options.rng ?? systemRng
-    this.schedule = options.schedule ?? referenceSchedule
+    this.schedule = options.schedule ?? calendarSchedule
     this.policy = { ...DEFAULT_POLICY, ...options.policy }
     this.events = options.events ?? new EventBus<BillingEvents>()
     this.logger = options.logger

@@ -1,15 +1,25 @@
 /**
  * @module billing/schedule
  * The billing calendar as a port: which period index a moment falls in, and the bounds of a period.
- * Everything here is pure and in milliseconds.
+ * Everything here is pure and in milliseconds, the ledger's unit.
  *
- * The default, `referenceSchedule`, is the reference's `current_billing_period`: fixed-length
- * periods of `to_seconds(frequency)` (so "monthly" is 30 days) anchored at the billing anchor. The
- * anchor is the trial end when there is a trial (Stripe's convention: the first charge is at trial
- * end and periods count from there), otherwise `starts_at`. A calendar-month schedule from
- * core/subscriptions can be injected instead; the engine only relies on this interface.
+ * The default, `calendarSchedule`, adapts the one period implementation, subscriptions/schedule.ts
+ * (UTC calendar periods, seconds): Daily/Weekly/Custom are fixed steps from the anchor; Monthly
+ * bills on its `day_of_month` of every real calendar month (day 29–31 fall back to a short month's
+ * last day); Yearly on its month/day. When the anchor is not itself a boundary, period 0 is the
+ * stub from the anchor to the first boundary (see subscriptions/schedule.ts) and is billed like
+ * any other period.
+ *
+ * The anchor is the trial end when there is a trial (Stripe's convention: the first charge is at
+ * trial end and periods count from there), otherwise `starts_at`. The signed `ends_at` is not given
+ * to the calendar: the engine stops billing at it and closes the subscription itself.
+ *
+ * The reference's `current_billing_period` (fixed `to_seconds()` steps, "monthly" = 30 days) is no
+ * longer how periods fall; `to_seconds()` is still how MRR normalises plans (billing/view.ts).
  */
-import { frequencySeconds, type Frequency } from '../subscriptions/frequency'
+import type { Frequency } from '../subscriptions/frequency'
+import { periodAt as calendarPeriodAt, periodIndexAt, type Plan } from '../subscriptions/schedule'
+import { PaykitError } from '../util/errors'
 
 /** What a schedule needs to know about a subscription (all times in ms). */
 export interface ScheduleInput {
@@ -35,20 +45,27 @@ export function billingAnchor(sub: ScheduleInput): number {
   return sub.trialEndsAt !== null && sub.trialEndsAt > sub.startsAt ? sub.trialEndsAt : sub.startsAt
 }
 
-/** Period length in ms, the reference's `to_seconds()` × 1000. */
-export function periodLengthMs(frequency: Frequency): number {
-  return frequencySeconds(frequency) * 1000
+/**
+ * The calendar works in whole seconds; the ledger in ms. The anchor's sub-second part is carried
+ * aside and added back to every boundary, so period 0 still starts exactly at the anchor and
+ * `indexAt` agrees with `periodAt` to the millisecond.
+ */
+function planOf(sub: ScheduleInput): { plan: Plan; subSecondMs: number } {
+  const anchorMs = billingAnchor(sub)
+  const subSecondMs = ((anchorMs % 1000) + 1000) % 1000
+  return { plan: { frequency: sub.frequency, anchor: (anchorMs - subSecondMs) / 1000 }, subSecondMs }
 }
 
-export const referenceSchedule: BillingSchedule = {
+export const calendarSchedule: BillingSchedule = {
   periodAt(sub, index) {
-    const len = periodLengthMs(sub.frequency)
-    const start = billingAnchor(sub) + index * len
-    return { start, end: start + len }
+    const { plan, subSecondMs } = planOf(sub)
+    const p = calendarPeriodAt(plan, index)
+    // Without `endsAt` every index has a period; null would mean the calendar changed its contract.
+    if (!p) throw new PaykitError('internal', `the billing calendar has no period ${index}`)
+    return { start: p.start * 1000 + subSecondMs, end: p.end * 1000 + subSecondMs }
   },
   indexAt(sub, now) {
-    const anchor = billingAnchor(sub)
-    if (now < anchor) return -1
-    return Math.floor((now - anchor) / periodLengthMs(sub.frequency))
+    const { plan, subSecondMs } = planOf(sub)
+    return periodIndexAt(plan, Math.floor((now - subSecondMs) / 1000))
   },
 }

@@ -16,9 +16,9 @@ import { newId } from '../util/ids'
 import { systemRng, type Rng } from '../util/rng'
 import { BillingRepo, type SubscriptionRow } from './repo'
 import { OutboxRepo } from './requests-repo'
-import { referenceSchedule, billingAnchor, type BillingSchedule } from './schedule'
+import { calendarSchedule, billingAnchor, type BillingSchedule } from './schedule'
 import { scheduleInputOf } from './engine'
-import { prorate, type Proration, type Rounding } from './proration'
+import { prorate, ProrationError, type Proration, type RoundingMode } from '../subscriptions/proration'
 import { BillingError } from './errors'
 import { DEFAULT_POLICY } from './policy'
 
@@ -88,10 +88,56 @@ export interface SubscriberServiceOptions {
   defaultGraceMs?: number
 }
 
+/** The reference proration (subscriptions/proration.ts) of a whole-sat plan, with its results in sats. */
+export interface SatsProration extends Proration {
+  creditSats: bigint
+  chargeSats: bigint
+  /** charge − credit: positive = the customer owes more, negative = credit to the customer. */
+  netSats: bigint
+}
+
+/**
+ * Prorates a change from `oldSats` to `newSats` at `changeAt` within [periodStart, periodEnd)
+ * (all ms; the formula works in whole days of Unix seconds, like the reference). A period the
+ * formula cannot split (shorter than a day, e.g. an hourly Custom plan) is `proration-out-of-period`.
+ */
+export function prorateSats(input: {
+  oldSats: bigint
+  newSats: bigint
+  periodStart: number
+  periodEnd: number
+  changeAt: number
+  rounding: RoundingMode
+}): SatsProration {
+  let p: Proration
+  try {
+    p = prorate({
+      oldAmount: Amount.of(input.oldSats),
+      newAmount: Amount.of(input.newSats),
+      periodStart: Math.floor(input.periodStart / 1000),
+      periodEnd: Math.floor(input.periodEnd / 1000),
+      changeDate: Math.floor(input.changeAt / 1000),
+      rounding: input.rounding,
+    })
+  } catch (e) {
+    if (!(e instanceof ProrationError)) throw e
+    throw new BillingError('proration-out-of-period', `cannot prorate this period: ${e.message}`, {
+      cause: e,
+    })
+  }
+  // Rounded to whole units above, so these are exact integers.
+  return {
+    ...p,
+    creditSats: p.credit.toIntegerSats(),
+    chargeSats: p.charge.toIntegerSats(),
+    netSats: p.net.toIntegerSats(),
+  }
+}
+
 export interface AmountChange {
   adjustmentId: string
   kind: 'upgrade' | 'downgrade'
-  proration: Proration | null
+  proration: SatsProration | null
   /** The one-off charge published for an upgrade, when the current period was already billed. */
   requestId: string | null
 }
@@ -109,7 +155,7 @@ export class SubscriberService {
     this.repo = new BillingRepo(options.db)
     this.outbox = new OutboxRepo(options.db)
     this.rng = options.rng ?? systemRng
-    this.schedule = options.schedule ?? referenceSchedule
+    this.schedule = options.schedule ?? calendarSchedule
     this.defaultGraceMs = options.defaultGraceMs ?? DEFAULT_POLICY.defaultGraceMs
   }
 
@@ -267,7 +313,7 @@ export class SubscriberService {
     id: string,
     mirror: AgreementMirror,
     now: number,
-    rounding: Rounding = 'Nearest',
+    rounding: RoundingMode = 'nearest',
   ): AmountChange {
     return this.db.transaction(() => {
       const sub = this.require(id)
@@ -297,15 +343,15 @@ export class SubscriberService {
       const input = scheduleInputOf(sub)
       const index = this.schedule.indexAt(input, now)
       const billed = index >= 0 ? this.repo.period(id, index) : undefined
-      let proration: Proration | null = null
+      let proration: SatsProration | null = null
       let requestId: string | null = null
       if (billed && billed.state !== 'skipped' && billed.state !== 'void') {
-        proration = prorate({
+        proration = prorateSats({
           oldSats: BigInt(billed.amount_sats),
           newSats: BigInt(newSats),
-          periodStart: Math.floor(billed.period_start / 1000),
-          periodEnd: Math.floor(billed.period_end / 1000),
-          changeAt: Math.floor(now / 1000),
+          periodStart: billed.period_start,
+          periodEnd: billed.period_end,
+          changeAt: now,
           rounding,
         })
         if (proration.netSats > 0n) {

@@ -5,7 +5,7 @@
  */
 import { frequencySeconds } from '../subscriptions/frequency'
 import type { BillingPeriodRow, SubscriptionRow } from './repo'
-import { referenceSchedule, type BillingSchedule } from './schedule'
+import { calendarSchedule, type BillingSchedule } from './schedule'
 import { scheduleInputOf, storedFrequency } from './engine'
 import { DAY_MS, DEFAULT_POLICY, type BillingPolicy } from './policy'
 
@@ -40,7 +40,7 @@ export function subscriberView(
   periods: readonly BillingPeriodRow[],
   now: number,
   policy: Pick<BillingPolicy, 'overdueAfterMs'> = DEFAULT_POLICY,
-  schedule: BillingSchedule = referenceSchedule,
+  schedule: BillingSchedule = calendarSchedule,
 ): SubscriberView {
   const unpaid = periods.filter((p) => p.state === 'pending' || p.state === 'published')
   const oldestDue = unpaid.reduce((min, p) => Math.min(min, p.due_at), Infinity)
@@ -103,6 +103,10 @@ function earning(sub: SubscriptionRow, now: number): boolean {
  * Monthly recurring revenue in sats: each earning subscription's amount normalised to the
  * reference's 30-day month (`to_seconds`): daily ×30, weekly ×30/7, yearly ×30/365, custom
  * ×2,592,000/interval. Summed exactly, rounded once at the end. Trials and paused ones are excluded.
+ *
+ * Periods themselves fall on calendar dates (billing/schedule.ts), so a monthly plan bills 28–31
+ * days apart; MRR deliberately stays on the reference's fixed `to_seconds()` so the figure does not
+ * swing with the length of the current month and matches what a reference-based tool reports.
  */
 export function mrrSats(subs: readonly SubscriptionRow[], now: number): number {
   let total = 0

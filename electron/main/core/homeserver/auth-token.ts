@@ -14,7 +14,7 @@ import { defaultProvider, type CryptoProvider } from '../crypto'
 import { equalBytes, utf8 } from '../util/bytes'
 import { PaykitError } from '../util/errors'
 import { parseCapabilities, type Capability } from './capabilities'
-import { PostcardReader } from './postcard'
+import { PostcardReader } from '../util/postcard'
 
 export const AUTH_NAMESPACE = utf8('PUBKY:AUTH')
 /** Freshness window either side of now, µs. */

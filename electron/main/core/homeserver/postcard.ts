@@ -1,71 +1,11 @@
 /**
  * @module homeserver/postcard
- * The postcard (serde) layouts of pubky-common 0.6.0 that cross the wire: AuthToken (request body of
- * /signup and /session) and SessionInfo (their response body). Layouts: pubky-platform.md §2.7.
- *
- * Readers are bounds-checked: varints are capped at 10 bytes and lengths are checked against the
- * bytes that remain before anything is sliced.
+ * The postcard (serde) layout of pubky-common 0.6.0's SessionInfo, the response body of /signup and
+ * /session (pubky-platform.md §2.7), on the shared postcard writer and reader (util/postcard.ts).
+ * AuthToken, the request body, is read in auth-token.ts with the same reader.
  */
-import { concatBytes, fromUtf8, utf8 } from '../util/bytes'
 import { InputError } from '../util/errors'
-
-export function writeVarint(n: bigint | number): Uint8Array {
-  let v = BigInt(n)
-  if (v < 0n) throw new InputError('postcard varint must be non-negative')
-  const out: number[] = []
-  do {
-    let byte = Number(v & 0x7fn)
-    v >>= 7n
-    if (v > 0n) byte |= 0x80
-    out.push(byte)
-  } while (v > 0n)
-  return Uint8Array.from(out)
-}
-
-export class PostcardReader {
-  pos = 0
-  constructor(
-    readonly buf: Uint8Array,
-    private readonly what: string,
-  ) {}
-
-  private fail(message: string): never {
-    throw new InputError(`${this.what}: ${message}`)
-  }
-  remaining(): number {
-    return this.buf.length - this.pos
-  }
-  bytes(n: number, field: string): Uint8Array {
-    if (n > this.remaining()) this.fail(`${field} needs ${n} bytes but only ${this.remaining()} remain`)
-    const out = Uint8Array.prototype.slice.call(this.buf, this.pos, this.pos + n)
-    this.pos += n
-    return out
-  }
-  u8(field: string): number {
-    return this.bytes(1, field)[0]!
-  }
-  varint(field: string): bigint {
-    let result = 0n
-    for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.buf.length) this.fail(`${field} varint runs past the end`)
-      const b = this.buf[this.pos++]!
-      result |= BigInt(b & 0x7f) << BigInt(7 * i)
-      if ((b & 0x80) === 0) return result
-    }
-    return this.fail(`${field} varint is longer than 10 bytes`)
-  }
-  string(field: string): string {
-    const len = this.varint(`${field} length`)
-    if (len > BigInt(this.remaining()))
-      this.fail(`${field} claims ${len} bytes but only ${this.remaining()} remain`)
-    return fromUtf8(this.bytes(Number(len), field), `${this.what} ${field}`)
-  }
-}
-
-export function writeString(s: string): Uint8Array {
-  const b = utf8(s)
-  return concatBytes(writeVarint(b.length), b)
-}
+import { PostcardReader, PostcardWriter } from '../util/postcard'
 
 /** SessionInfo v0: version, pubkey, created_at (µs), name, user_agent, capabilities. */
 export interface SessionInfoFields {
@@ -77,15 +17,15 @@ export interface SessionInfoFields {
 }
 
 export function encodeSessionInfo(s: SessionInfoFields): Uint8Array {
-  return concatBytes(
-    writeVarint(0),
-    s.publicKey,
-    writeVarint(s.createdAtUs),
-    writeString(s.name ?? ''),
-    writeString(s.userAgent ?? ''),
-    writeVarint(s.capabilities.length),
-    ...s.capabilities.map(writeString),
-  )
+  const w = new PostcardWriter()
+    .varint(0)
+    .raw(s.publicKey)
+    .varint(s.createdAtUs)
+    .str(s.name ?? '')
+    .str(s.userAgent ?? '')
+    .varint(s.capabilities.length)
+  for (const c of s.capabilities) w.str(c)
+  return w.finish()
 }
 
 export function decodeSessionInfo(bytes: Uint8Array): SessionInfoFields {
@@ -97,6 +37,7 @@ export function decodeSessionInfo(bytes: Uint8Array): SessionInfoFields {
   const name = r.string('name')
   const userAgent = r.string('user_agent')
   const count = r.varint('capability count')
+  // Each capability takes at least its one length byte: a larger count cannot be honest.
   if (count > BigInt(r.remaining()))
     throw new InputError('SessionInfo: capability count exceeds the bytes left')
   const capabilities: string[] = []

@@ -26,7 +26,7 @@
 import { PaykitError } from '../util/errors'
 import { parseJson, sortKeysDeep, writeJson, type JsonObject, type JsonValue } from './json'
 import { ShapeError, asObject, get, has, keyFromZ32, keyToZ32, optInt, optStr, reqInt, reqStr } from './shape'
-import { MAX_RECEIPT_ID_CHARS, receiptFromRustJson, receiptToRustJson, type Receipt } from './receipt'
+import { receiptFromRustJson, receiptPartsFromJson, receiptToRustJson, type Receipt } from './receipt'
 
 export type Dialect = 'rust' | 'mobile-builder' | 'mobile-flat'
 
@@ -209,12 +209,7 @@ function decodeEnvelope(root: JsonObject, type: string): DecodedMessage {
 /** Dialect B receipt: z32 parties; missing/null amount, currency → null; metadata default {}. */
 function builderReceiptFromJson(o: JsonObject, path: string): Receipt {
   return {
-    receiptId: reqStr(o, 'receipt_id', path, MAX_RECEIPT_ID_CHARS),
-    payer: keyFromZ32(get(o, 'payer'), `${path}.payer`),
-    payee: keyFromZ32(get(o, 'payee'), `${path}.payee`),
-    methodId: reqStr(o, 'method_id', path, 64),
-    amount: optStr(o, 'amount', path, 64),
-    currency: optStr(o, 'currency', path, 64),
+    ...receiptPartsFromJson(o, path, keyFromZ32),
     createdAt: reqInt(o, 'created_at', path),
     metadata: get(o, 'metadata') ?? {},
   }
@@ -222,12 +217,7 @@ function builderReceiptFromJson(o: JsonObject, path: string): Receipt {
 
 function flatReceipt(o: JsonObject, path: string, createdKey: 'created_at' | null): Receipt {
   return {
-    receiptId: reqStr(o, 'receipt_id', path, MAX_RECEIPT_ID_CHARS),
-    payer: keyFromZ32(get(o, 'payer'), `${path}.payer`),
-    payee: keyFromZ32(get(o, 'payee'), `${path}.payee`),
-    methodId: reqStr(o, 'method_id', path, 64),
-    amount: optStr(o, 'amount', path, 64),
-    currency: optStr(o, 'currency', path, 64),
+    ...receiptPartsFromJson(o, path, keyFromZ32),
     createdAt: createdKey ? optInt(o, createdKey, path) : null,
     metadata: get(o, 'metadata') ?? {},
   }
@@ -328,16 +318,7 @@ function encodeRust(msg: Message): JsonObject {
 
 function builderReceipt(r: Receipt): JsonObject {
   if (r.createdAt === null) throw new ShapeError('invalid-shape', 'a mobile-builder receipt needs created_at')
-  return {
-    receipt_id: r.receiptId,
-    payer: keyToZ32(r.payer),
-    payee: keyToZ32(r.payee),
-    method_id: r.methodId,
-    amount: r.amount,
-    currency: r.currency,
-    created_at: r.createdAt,
-    metadata: r.metadata,
-  }
+  return { ...flatParties(r), created_at: r.createdAt, metadata: r.metadata }
 }
 
 function encodeBuilder(msg: Message): JsonValue {
@@ -364,6 +345,7 @@ function encodeBuilder(msg: Message): JsonValue {
   return sortKeysDeep(v) // json! → BTreeMap order at every level
 }
 
+/** The receipt fields the z32 dialects (mobile builder and flat) write the same way. */
 function flatParties(r: Receipt): JsonObject {
   return {
     receipt_id: r.receiptId,

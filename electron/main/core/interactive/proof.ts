@@ -1,24 +1,23 @@
 /**
  * @module interactive/proof
- * Payment proofs (paykit-interactive `proof/mod.rs`, `paykit-protocol.md` §7.6). Local records,
- * or content for a receipt's `metadata`; the reference never sends them as messages.
+ * Payment proofs (paykit-interactive `proof/mod.rs`, `paykit-protocol.md` §7.6): the wire shape
+ * only. Local records, or content for a receipt's `metadata`; the reference never sends them as
+ * messages.
  *
  * JSON (`#[serde(flatten)]` of an internally tagged enum, so the tag comes first):
  *   {"proof_type":"bitcoin_txid","txid"[,"block_height"][,"confirmations"][,"vout"],"verified","created_at"[,"verified_at"]}
  *   {"proof_type":"lightning_preimage","preimage","payment_hash","verified","created_at"[,"verified_at"]}
  *   {"proof_type":"custom","method_id","data","verified","created_at"[,"verified_at"]}
  *
- * Stronger than the reference (which only checks 64-hex lengths): a Lightning proof verifies only
- * if SHA-256(preimage) = payment_hash (`verifyLightningPreimage`).
+ * Reading checks the shape the way serde would (types, integer ranges, `null` optionals read as
+ * absent, unknown keys ignored). Whether a proof is *true* (hex, SHA-256(preimage) = payment_hash,
+ * the transaction on chain) is payments/proof.ts's job.
  */
-import type { CryptoProvider } from '../crypto/provider'
-import { defaultProvider } from '../crypto/index'
 import { PaykitError } from '../util/errors'
-import { equalBytes, fromHex } from '../util/bytes'
 import { parseJson, writeJson, type JsonObject, type JsonValue } from './json'
 import { asObject, get, optInt, reqBool, reqInt, reqStr } from './shape'
 
-export class ProofError extends PaykitError<'invalid-proof' | 'preimage-mismatch'> {}
+export class ProofError extends PaykitError<'invalid-proof'> {}
 
 export type ProofBody =
   | {
@@ -31,6 +30,8 @@ export type ProofBody =
   | { readonly kind: 'lightning_preimage'; readonly preimage: string; readonly paymentHash: string }
   | { readonly kind: 'custom'; readonly methodId: string; readonly data: JsonValue }
 
+export type LightningPreimageBody = Extract<ProofBody, { kind: 'lightning_preimage' }>
+
 export interface PaymentProof {
   readonly body: ProofBody
   readonly verified: boolean
@@ -38,7 +39,15 @@ export interface PaymentProof {
   readonly verifiedAt: number | null
 }
 
-const HEX64 = /^[0-9a-fA-F]{64}$/
+const U32_MAX = 0xffff_ffff
+
+/** `vout` is a Rust `u32`: a larger index cannot name an output. */
+function optU32(o: JsonObject, key: string, path: string): number | null {
+  const v = optInt(o, key, path, 0)
+  if (v !== null && v > U32_MAX)
+    throw new ProofError('invalid-proof', `${path}.${key} must be at most ${U32_MAX}`)
+  return v
+}
 
 export function proofToJson(p: PaymentProof): JsonObject {
   const o: JsonObject = { proof_type: p.body.kind }
@@ -75,7 +84,7 @@ export function proofFromJson(v: JsonValue | undefined, path = 'proof'): Payment
       txid: reqStr(o, 'txid', path, 128),
       blockHeight: optInt(o, 'block_height', path, 0),
       confirmations: optInt(o, 'confirmations', path, 0),
-      vout: optInt(o, 'vout', path, 0),
+      vout: optU32(o, 'vout', path),
     }
   } else if (kind === 'lightning_preimage') {
     body = {
@@ -103,35 +112,3 @@ export function proofFromJson(v: JsonValue | undefined, path = 'proof'): Payment
 
 export const writeProof = (p: PaymentProof): string => writeJson(proofToJson(p))
 export const readProof = (text: string): PaymentProof => proofFromJson(parseJson(text))
-
-/** A txid must be 64 hex characters (the reference's whole check; "pending" is not a txid). */
-export function checkTxid(txid: string): void {
-  if (!HEX64.test(txid)) throw new ProofError('invalid-proof', 'txid must be 64 hex characters')
-}
-
-/** SHA-256(preimage) must equal the payment hash (both 64 hex). */
-export function verifyLightningPreimage(
-  preimageHex: string,
-  paymentHashHex: string,
-  provider: CryptoProvider = defaultProvider(),
-): void {
-  if (!HEX64.test(preimageHex)) throw new ProofError('invalid-proof', 'preimage must be 64 hex characters')
-  if (!HEX64.test(paymentHashHex))
-    throw new ProofError('invalid-proof', 'payment_hash must be 64 hex characters')
-  const digest = provider.hash('sha256', fromHex(preimageHex, 'preimage'))
-  if (!equalBytes(digest, fromHex(paymentHashHex, 'payment_hash'))) {
-    throw new ProofError('preimage-mismatch', 'SHA-256 of the preimage is not the payment hash')
-  }
-}
-
-/** Checks a proof's content (not its `verified` flag, which is the holder's claim). */
-export function checkProof(p: PaymentProof, provider: CryptoProvider = defaultProvider()): void {
-  switch (p.body.kind) {
-    case 'bitcoin_txid':
-      return checkTxid(p.body.txid)
-    case 'lightning_preimage':
-      return verifyLightningPreimage(p.body.preimage, p.body.paymentHash, provider)
-    case 'custom':
-      return
-  }
-}

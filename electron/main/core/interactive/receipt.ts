@@ -47,17 +47,31 @@ export function receiptToRustJson(r: Receipt): JsonObject {
   return o
 }
 
+/**
+ * The receipt fields every dialect spells the same way; only how a party key is written differs
+ * (`key`: int arrays in dialect A, z32 in the others). `createdAt` and `metadata` are the caller's.
+ */
+export function receiptPartsFromJson(
+  o: JsonObject,
+  path: string,
+  key: (v: JsonValue | undefined, path: string) => Uint8Array,
+): Omit<Receipt, 'createdAt' | 'metadata'> {
+  return {
+    receiptId: reqStr(o, 'receipt_id', path, MAX_RECEIPT_ID_CHARS),
+    payer: key(get(o, 'payer'), `${path}.payer`),
+    payee: key(get(o, 'payee'), `${path}.payee`),
+    methodId: reqStr(o, 'method_id', path, 64),
+    amount: optStr(o, 'amount', path, 64),
+    currency: optStr(o, 'currency', path, 64),
+  }
+}
+
 /** Reads a dialect-A receipt (keys as int arrays). */
 export function receiptFromRustJson(v: JsonValue | undefined, path = 'receipt'): Receipt {
   const o = asObject(v, path)
   if (!has(o, 'metadata')) throw new ShapeError('invalid-shape', `${path}.metadata is missing`)
   return {
-    receiptId: reqStr(o, 'receipt_id', path, MAX_RECEIPT_ID_CHARS),
-    payer: keyFromArray(get(o, 'payer'), `${path}.payer`),
-    payee: keyFromArray(get(o, 'payee'), `${path}.payee`),
-    methodId: reqStr(o, 'method_id', path, 64),
-    amount: optStr(o, 'amount', path, 64),
-    currency: optStr(o, 'currency', path, 64),
+    ...receiptPartsFromJson(o, path, keyFromArray),
     createdAt: reqInt(o, 'created_at', path),
     metadata: get(o, 'metadata')!,
   }

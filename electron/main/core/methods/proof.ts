@@ -5,8 +5,8 @@
  *   {"type":"LightningPreimage","preimage","payment_hash"}
  *   {"type":"Custom","method","data"}
  * A different enum from paykit-interactive's `PaymentProof` (see interactive/proof.ts); neither is
- * sent on the wire by the reference. Content checks reuse the interactive ones (64-hex txid,
- * SHA-256(preimage) = payment_hash).
+ * sent on the wire by the reference. Whether a proof's content is true (64-hex txid,
+ * SHA-256(preimage) = payment_hash) is checked in one place, payments/proof.ts.
  */
 import { parseJson, writeJson, type JsonObject, type JsonValue } from '../interactive/json'
 import { asObject, get, optInt, reqStr } from '../interactive/shape'

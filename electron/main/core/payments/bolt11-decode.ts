@@ -29,6 +29,7 @@ import {
   TIMESTAMP_WORDS,
   hasFeature,
   isKnownFeature,
+  missingFeatureDependency,
   parseHrp,
   signatureHash,
   wordsToBytes,
@@ -228,12 +229,8 @@ function checkFeatures(features: readonly number[], hasSecretField: boolean): vo
   }
   // Transitive dependencies from BOLT #9: payment_secret needs var_onion_optin; basic_mpp needs
   // payment_secret. A vector without them "MUST NOT" be paid.
-  if (hasFeature(features, FEATURE.paymentSecret) && !hasFeature(features, FEATURE.varOnionOptin)) {
-    throw new PaymentError('bolt11-malformed', 'invoice sets payment_secret without var_onion_optin')
-  }
-  if (hasFeature(features, FEATURE.basicMpp) && !hasFeature(features, FEATURE.paymentSecret)) {
-    throw new PaymentError('bolt11-malformed', 'invoice sets basic_mpp without payment_secret')
-  }
+  const gap = missingFeatureDependency(features)
+  if (gap) throw new PaymentError('bolt11-malformed', `invoice sets ${gap.feature} without ${gap.needs}`)
   if (hasFeature(features, FEATURE.paymentSecret) && !hasSecretField) {
     throw new PaymentError('bolt11-missing-field', 'invoice sets payment_secret but has no secret (s) field')
   }

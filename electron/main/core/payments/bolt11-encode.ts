@@ -30,6 +30,7 @@ import {
   intToWordsFixed,
   intToWordsMinimal,
   signatureHash,
+  withFeatureDependencies,
   type Bolt11Network,
 } from './bolt11-format'
 import { PaymentError } from './errors'
@@ -52,7 +53,10 @@ export interface Bolt11Fields {
   expirySecs?: number
   /** Readers assume 18 when absent. */
   minFinalCltvExpiry?: number
-  /** BOLT #9 feature bit numbers (the `9` field); empty or absent means no field. */
+  /**
+   * BOLT #9 feature bit numbers (the `9` field); empty or absent means no field. Missing
+   * dependencies are added (payment_secret brings var_onion_optin, basic_mpp brings payment_secret).
+   */
   features?: readonly number[]
   /** Also write the `n` field (33-byte payee key) so readers need not recover it. */
   includePayeeNodeKey?: boolean
@@ -110,7 +114,7 @@ export function encodeBolt11(
     throw new PaymentError('bolt11-invalid-field', 'timestamp must be Unix seconds in 0..2^35-1')
   }
 
-  const features = [...new Set(fields.features ?? [])].sort((a, b) => a - b)
+  const features = withFeatureDependencies(fields.features ?? [])
   const secretFeature = hasFeature(features, FEATURE.paymentSecret)
   if (secretFeature !== (fields.paymentSecret !== undefined)) {
     // BOLT #11: "MUST set an s field if and only if the payment_secret feature is set."

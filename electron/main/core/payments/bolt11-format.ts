@@ -240,6 +240,54 @@ export function hasFeature(bits: readonly number[], feature: number): boolean {
 }
 
 /**
+ * BOLT #9 dependencies among the features we know, as [feature, the feature it needs] (even bits).
+ * The encoder completes them and the decoder refuses an invoice that lacks one, so the two
+ * directions cannot disagree.
+ */
+const FEATURE_DEPENDENCIES: readonly (readonly [number, number])[] = [
+  [FEATURE.paymentSecret, FEATURE.varOnionOptin],
+  [FEATURE.basicMpp, FEATURE.paymentSecret],
+]
+
+const FEATURE_NAMES: Readonly<Record<number, string>> = {
+  [FEATURE.varOnionOptin]: 'var_onion_optin',
+  [FEATURE.paymentSecret]: 'payment_secret',
+  [FEATURE.basicMpp]: 'basic_mpp',
+  [FEATURE.paymentMetadata]: 'payment_metadata',
+}
+
+/** The first dependency `bits` sets without what it needs, by name, or null when all are met. */
+export function missingFeatureDependency(bits: readonly number[]): { feature: string; needs: string } | null {
+  for (const [feature, needs] of FEATURE_DEPENDENCIES) {
+    if (hasFeature(bits, feature) && !hasFeature(bits, needs)) {
+      return { feature: FEATURE_NAMES[feature]!, needs: FEATURE_NAMES[needs]! }
+    }
+  }
+  return null
+}
+
+/**
+ * `bits` with every missing dependency added ("MUST set all transitive feature dependencies"), in
+ * the same form as the feature that needs it: required (even) for a required feature, else
+ * optional. Sorted and without duplicates.
+ */
+export function withFeatureDependencies(bits: readonly number[]): number[] {
+  const out = new Set(bits)
+  // Walk the table until nothing changes (dependencies are transitive: basic_mpp → … → var_onion_optin).
+  for (let changed = true; changed;) {
+    changed = false
+    for (const [feature, needs] of FEATURE_DEPENDENCIES) {
+      const required = out.has(feature)
+      if ((required || out.has(feature + 1)) && !out.has(needs) && !out.has(needs + 1)) {
+        out.add(required ? needs : needs + 1)
+        changed = true
+      }
+    }
+  }
+  return [...out].sort((a, b) => a - b)
+}
+
+/**
  * The 32-byte message the signature covers: SHA-256 of the human-readable part as UTF-8 followed by
  * the data part (timestamp and tagged fields, not the signature) zero-padded to a whole byte.
  */

@@ -34,6 +34,7 @@ export type PaymentErrorCode =
   | 'proof-preimage-length'
   | 'proof-preimage-mismatch'
   | 'proof-payment-hash-mismatch'
+  | 'proof-payment-hash-malformed'
   | 'proof-txid-malformed'
   | 'proof-tx-not-found'
   | 'proof-wrong-address'

@@ -1,8 +1,9 @@
 /**
  * @module payments/proof
- * POS-side checks of the proofs a customer's wallet sends after paying, and the `PaymentProof`
- * JSON of paykit-interactive (`paykit-interactive/src/proof/mod.rs` @3b97922; paykit-protocol.md
- * §7.6).
+ * POS-side verification of the proofs a customer's wallet sends after paying: the one place that
+ * decides whether a `PaymentProof` (paykit-interactive `proof/mod.rs` @3b97922; paykit-protocol.md
+ * §7.6) is true. Its JSON shape is read and written by interactive/proof.ts; `parsePaymentProof`
+ * is the intake that turns any shape failure into this module's `proof-json-invalid`.
  *
  * Stronger than the reference (profile decision 4): the reference verifiers only check that the
  * strings are 64 characters long. Here a Lightning proof must hash to the payment hash of the
@@ -11,6 +12,9 @@
  */
 import { defaultProvider, type CryptoProvider } from '../crypto'
 import { equalBytes, fromHex, toHex } from '../util/bytes'
+import { toPaykitError } from '../util/errors'
+import { parseJson, type JsonValue } from '../interactive/json'
+import { proofFromJson, type LightningPreimageBody, type PaymentProof } from '../interactive/proof'
 import { decodeBolt11, type DecodedBolt11 } from './bolt11-decode'
 import type { ChainBackend } from './chain'
 import { PaymentError, UnderpaidError } from './errors'
@@ -59,28 +63,79 @@ export function verifyLightningProof(
       )
     }
   }
-  const preimage = parsePreimage(preimageHex)
-  const digest = crypto.hash('sha256', preimage)
-  if (!equalBytes(digest, invoice.paymentHash)) {
-    throw new PaymentError(
-      'proof-preimage-mismatch',
-      `SHA-256 of the preimage is ${toHex(digest)}, but the invoice's payment hash is ${toHex(invoice.paymentHash)}`,
-    )
-  }
+  checkPreimage(preimageHex, invoice.paymentHash, crypto)
   return { paymentHash: toHex(invoice.paymentHash), amountMsat: invoice.amountMsat, invoice }
 }
 
-function parsePreimage(preimageHex: unknown): Uint8Array {
-  if (typeof preimageHex !== 'string' || !HEX.test(preimageHex)) {
-    throw new PaymentError('proof-preimage-malformed', 'preimage must be a string of hex digits')
-  }
-  if (preimageHex.length !== 64) {
+/**
+ * The one preimage check: 32 bytes of hex (`proof-preimage-malformed`, `proof-preimage-length`)
+ * whose SHA-256 is the payment hash (`proof-preimage-mismatch`). The hash comes from a decoded
+ * invoice (bytes) or from a proof record (hex, read after the preimage:
+ * `proof-payment-hash-malformed`).
+ */
+function checkPreimage(preimageHex: unknown, paymentHash: Uint8Array | string, crypto: CryptoProvider): void {
+  const preimage = parseHex32(preimageHex, 'preimage', 'proof-preimage-malformed', 'proof-preimage-length')
+  const hash =
+    typeof paymentHash === 'string'
+      ? parseHex32(
+          paymentHash,
+          'payment_hash',
+          'proof-payment-hash-malformed',
+          'proof-payment-hash-malformed',
+        )
+      : paymentHash
+  const digest = crypto.hash('sha256', preimage)
+  if (!equalBytes(digest, hash)) {
     throw new PaymentError(
-      'proof-preimage-length',
-      `preimage must be 32 bytes (64 hex digits), got ${preimageHex.length} hex digits`,
+      'proof-preimage-mismatch',
+      `SHA-256 of the preimage is ${toHex(digest)}, but the payment hash is ${toHex(hash)}`,
     )
   }
-  return fromHex(preimageHex, 'preimage')
+}
+
+function parseHex32(
+  text: unknown,
+  what: string,
+  malformed: 'proof-preimage-malformed' | 'proof-payment-hash-malformed' | 'proof-txid-malformed',
+  length: 'proof-preimage-length' | 'proof-payment-hash-malformed' | 'proof-txid-malformed',
+): Uint8Array {
+  if (typeof text !== 'string' || !HEX.test(text)) {
+    throw new PaymentError(malformed, `${what} must be a string of hex digits`)
+  }
+  if (text.length !== 64) {
+    throw new PaymentError(length, `${what} must be 32 bytes (64 hex digits), got ${text.length} hex digits`)
+  }
+  return fromHex(text, what)
+}
+
+/**
+ * Checks a preimage against a payment hash given as hex (when there is no invoice at hand, e.g. a
+ * proof read from a receipt). Codes as `verifyLightningProof`, plus `proof-payment-hash-malformed`.
+ */
+export function verifyLightningPreimage(
+  preimageHex: string,
+  paymentHashHex: string,
+  crypto: CryptoProvider = defaultProvider(),
+): void {
+  checkPreimage(preimageHex, paymentHashHex, crypto)
+}
+
+/**
+ * Checks what a proof can show by itself, without the chain or the invoice: a `bitcoin_txid` must
+ * name a txid (64 hex digits), a `lightning_preimage` must hash to its own `payment_hash`. Custom
+ * proofs carry nothing checkable. The `verified` flag is the holder's claim and is not trusted.
+ */
+export function checkProof(proof: PaymentProof, crypto: CryptoProvider = defaultProvider()): void {
+  const b = proof.body
+  switch (b.kind) {
+    case 'bitcoin_txid':
+      parseHex32(b.txid, 'txid', 'proof-txid-malformed', 'proof-txid-malformed')
+      return
+    case 'lightning_preimage':
+      return verifyLightningPreimage(b.preimage, b.paymentHash, crypto)
+    case 'custom':
+      return
+  }
 }
 
 export interface OnchainProofOptions {
@@ -121,9 +176,7 @@ export async function verifyOnchainProof(
   chain: ChainBackend,
   options: OnchainProofOptions = {},
 ): Promise<OnchainProofResult> {
-  if (typeof txid !== 'string' || txid.length !== 64 || !HEX.test(txid)) {
-    throw new PaymentError('proof-txid-malformed', 'txid must be 64 hex digits')
-  }
+  parseHex32(txid, 'txid', 'proof-txid-malformed', 'proof-txid-malformed')
   if (!Number.isSafeInteger(expectedSats) || expectedSats < 1) {
     throw new PaymentError('chain-bad-amount', 'expected amount must be a whole number of sats above 0')
   }
@@ -167,147 +220,23 @@ export async function verifyOnchainProof(
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// PaymentProof JSON (serde: `#[serde(flatten)]` of an enum tagged by `proof_type`).
-
-interface ProofCommon {
-  verified: boolean
-  /** Unix seconds. */
-  created_at: number
-  verified_at?: number
-}
-
-export interface BitcoinTxidProof extends ProofCommon {
-  proof_type: 'bitcoin_txid'
-  txid: string
-  block_height?: number
-  confirmations?: number
-  vout?: number
-}
-
-export interface LightningPreimageProof extends ProofCommon {
-  proof_type: 'lightning_preimage'
-  preimage: string
-  payment_hash: string
-}
-
-export interface CustomProof extends ProofCommon {
-  proof_type: 'custom'
-  method_id: string
-  data: unknown
-}
-
-export type PaymentProof = BitcoinTxidProof | LightningPreimageProof | CustomProof
-
-/** Input larger than this is refused before `JSON.parse`. */
+/** Input larger than this is refused before parsing. */
 export const MAX_PROOF_JSON = 65_536
-const U32_MAX = 0xffff_ffff
-
-function invalid(message: string): PaymentError {
-  return new PaymentError('proof-json-invalid', message)
-}
-
-function str(obj: Record<string, unknown>, key: string): string {
-  const v = obj[key]
-  if (typeof v !== 'string') throw invalid(`PaymentProof field "${key}" must be a string`)
-  return v
-}
-
-function int(obj: Record<string, unknown>, key: string, min: number, max: number): number {
-  const v = obj[key]
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
-    throw invalid(`PaymentProof field "${key}" must be an integer in ${min}..${max}`)
-  }
-  return v
-}
-
-function optInt(obj: Record<string, unknown>, key: string, max: number): number | undefined {
-  // serde reads `null` for an Option as None, as well as a missing key.
-  return obj[key] === undefined || obj[key] === null ? undefined : int(obj, key, 0, max)
-}
 
 /**
- * Parses a PaymentProof from JSON text or an already-parsed value. Checks the shape (types and
- * integer ranges) the way serde would; the *content* (hex, hashes, the chain) is for the verify
- * functions. Unknown keys are ignored, as serde does without `deny_unknown_fields`.
+ * Reads a PaymentProof a wallet sent (JSON text, or a value already parsed) through the one codec,
+ * interactive/proof.ts. Any shape failure is `proof-json-invalid`, the cause keeping the detail.
  */
-export function parsePaymentProof(input: string | unknown): PaymentProof {
-  let value: unknown = input
-  if (typeof input === 'string') {
-    if (input.length > MAX_PROOF_JSON) throw invalid(`PaymentProof JSON is over ${MAX_PROOF_JSON} characters`)
-    try {
-      value = JSON.parse(input)
-    } catch {
-      throw invalid('PaymentProof is not valid JSON')
-    }
+export function parsePaymentProof(input: unknown): PaymentProof {
+  try {
+    // A value that is not JSON-shaped fails the field-by-field type checks of the reader.
+    const value =
+      typeof input === 'string' ? parseJson(input, { maxLength: MAX_PROOF_JSON }) : (input as JsonValue)
+    return proofFromJson(value)
+  } catch (e) {
+    const cause = toPaykitError(e)
+    throw new PaymentError('proof-json-invalid', `PaymentProof is not valid: ${cause.message}`, { cause })
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalid('PaymentProof must be a JSON object')
-  }
-  const obj = value as Record<string, unknown>
-  const verified = obj['verified']
-  if (typeof verified !== 'boolean') throw invalid('PaymentProof field "verified" must be true or false')
-  const verifiedAt = optInt(obj, 'verified_at', Number.MAX_SAFE_INTEGER)
-  const common: ProofCommon = {
-    verified,
-    created_at: int(obj, 'created_at', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
-    ...(verifiedAt === undefined ? {} : { verified_at: verifiedAt }),
-  }
-  const type = obj['proof_type']
-  switch (type) {
-    case 'bitcoin_txid': {
-      const blockHeight = optInt(obj, 'block_height', Number.MAX_SAFE_INTEGER)
-      const confirmations = optInt(obj, 'confirmations', Number.MAX_SAFE_INTEGER)
-      const vout = optInt(obj, 'vout', U32_MAX)
-      return {
-        proof_type: 'bitcoin_txid',
-        txid: str(obj, 'txid'),
-        ...(blockHeight === undefined ? {} : { block_height: blockHeight }),
-        ...(confirmations === undefined ? {} : { confirmations }),
-        ...(vout === undefined ? {} : { vout }),
-        ...common,
-      }
-    }
-    case 'lightning_preimage':
-      return {
-        proof_type: 'lightning_preimage',
-        preimage: str(obj, 'preimage'),
-        payment_hash: str(obj, 'payment_hash'),
-        ...common,
-      }
-    case 'custom':
-      if (!('data' in obj)) throw invalid('PaymentProof field "data" is missing')
-      return { proof_type: 'custom', method_id: str(obj, 'method_id'), data: obj['data'], ...common }
-    default:
-      throw invalid(
-        `PaymentProof "proof_type" must be bitcoin_txid, lightning_preimage or custom, got ${JSON.stringify(type)?.slice(0, 40)}`,
-      )
-  }
-}
-
-/** Compact JSON in serde's field order: proof_type, the variant's fields, verified, created_at, verified_at. */
-export function formatPaymentProof(proof: PaymentProof): string {
-  const out: Record<string, unknown> = { proof_type: proof.proof_type }
-  switch (proof.proof_type) {
-    case 'bitcoin_txid':
-      out['txid'] = proof.txid
-      if (proof.block_height !== undefined) out['block_height'] = proof.block_height
-      if (proof.confirmations !== undefined) out['confirmations'] = proof.confirmations
-      if (proof.vout !== undefined) out['vout'] = proof.vout
-      break
-    case 'lightning_preimage':
-      out['preimage'] = proof.preimage
-      out['payment_hash'] = proof.payment_hash
-      break
-    case 'custom':
-      out['method_id'] = proof.method_id
-      out['data'] = proof.data
-      break
-  }
-  out['verified'] = proof.verified
-  out['created_at'] = proof.created_at
-  if (proof.verified_at !== undefined) out['verified_at'] = proof.verified_at
-  return JSON.stringify(out)
 }
 
 /**
@@ -316,15 +245,15 @@ export function formatPaymentProof(proof: PaymentProof): string {
  * `verifyLightningProof` applies.
  */
 export function verifyLightningPaymentProof(
-  proof: LightningPreimageProof,
+  proof: LightningPreimageBody,
   bolt11: string,
   options: LightningProofOptions = {},
 ): LightningProofResult {
   const invoice = decodeBolt11(bolt11, options.crypto ?? defaultProvider())
-  if (proof.payment_hash.toLowerCase() !== toHex(invoice.paymentHash)) {
+  if (proof.paymentHash.toLowerCase() !== toHex(invoice.paymentHash)) {
     throw new PaymentError(
       'proof-payment-hash-mismatch',
-      `proof is for payment hash ${proof.payment_hash.slice(0, 64)}, but the invoice's is ${toHex(invoice.paymentHash)}`,
+      `proof is for payment hash ${proof.paymentHash.slice(0, 64)}, but the invoice's is ${toHex(invoice.paymentHash)}`,
     )
   }
   return verifyLightningProof(bolt11, proof.preimage, options)

@@ -17,7 +17,7 @@
  *   terms.method      str (MethodId newtype)
  *   terms.max_amount  0x00 | 0x01 ‖ str
  *   terms.description str
- *   metadata          serde_json::Value (maps sorted bytewise; see PostcardWriter.jsonValue)
+ *   metadata          serde_json::Value (maps sorted bytewise; see subscriptions/postcard.ts)
  *   created_at        zigzag varint;  starts_at  zigzag varint;  ends_at  0x00 | 0x01 ‖ zigzag varint
  *   nonce             32 raw bytes;   timestamp  zigzag varint;  expires_at zigzag varint
  *
@@ -33,7 +33,8 @@ import { nowSeconds } from '../util/clock'
 import type { Rng } from '../util/rng'
 import { PaykitError } from '../util/errors'
 import { abytes, equalBytes, utf8, wipe } from '../util/bytes'
-import { PostcardWriter } from './postcard'
+import { PostcardWriter } from '../util/postcard'
+import { writeJsonValue } from './postcard'
 import { FREQUENCY_VARIANT } from './frequency'
 import type { SignedSubscription, Subscription, SubscriptionSignature } from './model'
 
@@ -83,7 +84,7 @@ export function subscriptionCanonicalBytes(
   if (t.maxAmountPerPeriod === null) w.none()
   else w.some().str(t.maxAmountPerPeriod.toString())
   w.str(t.description)
-  w.jsonValue(sub.metadata)
+  writeJsonValue(w, sub.metadata)
   w.i64(sub.createdAt)
   w.i64(sub.startsAt)
   if (sub.endsAt === null) w.none()
