@@ -115,6 +115,11 @@ export default tseslint.config(
       ],
     },
   },
+  // Plain-JS Node entry points (TypeScript files get Node's types from tsconfig instead).
+  {
+    files: ['bin/**/*.mjs', 'scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
   {
     files: ['test/**/*.ts', 'scripts/**/*.{ts,mjs}', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },
