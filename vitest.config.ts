@@ -20,7 +20,7 @@ export default defineConfig({
           name: 'main',
           environment: 'node',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/renderer/**', 'test/e2e/**'],
+          exclude: ['test/renderer/**', 'test/e2e/**', 'test/engine-e2e/**'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -31,6 +31,19 @@ export default defineConfig({
           name: 'renderer',
           environment: 'jsdom',
           include: ['test/renderer/**/*.test.ts'],
+        },
+      },
+      {
+        // Whole-system runs (homeserver, POS and payer CLI as separate processes): one file at a
+        // time so they do not starve each other on a 2-core machine.
+        extends: true,
+        test: {
+          name: 'engine-e2e',
+          environment: 'node',
+          include: ['test/engine-e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
       {

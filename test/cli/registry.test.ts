@@ -1,4 +1,4 @@
-// The extension point for commands added later (pay, requests, subscribe, autopay): a CommandSpec
+// The extension point for commands: a CommandSpec (here a made-up `example send`)
 // registered next to the built-ins gets parsing, --help, --json, error lines and exit codes from
 // `main` without touching it. In-process (main with captured output) because this is about the
 // registry's wiring, not the process; everything user-facing is tested through the real binary.
@@ -30,12 +30,12 @@ function capture(): { io: CliIo; out: () => string; err: () => string } {
 }
 
 const payCommand: CommandSpec = {
-  path: ['pay', 'send'],
+  path: ['example', 'send'],
   summary: 'Pay a pubky (test stand-in)',
   description: 'A payer command as another engineer would add it.',
   options: { amount: { type: 'string', valueName: 'SATS', description: 'Amount in sats' } },
   positionals: [{ name: 'pubky', description: 'Who to pay', required: true }],
-  examples: ['paykit pay send <pubky> --amount 1000'],
+  examples: ['paykit example send <pubky> --amount 1000'],
   run(ctx, args) {
     const amount = str(args.values, 'amount')
     if (amount === undefined) throw new InputError('--amount is required')
@@ -52,7 +52,7 @@ const payCommand: CommandSpec = {
 describe('command registry', () => {
   const deps = (io: CliIo) => ({
     io,
-    registry: builtinRegistry([payCommand]).registerGroup({ name: 'pay', summary: 'Pay merchants.' }),
+    registry: builtinRegistry([payCommand]).registerGroup({ name: 'example', summary: 'An example group.' }),
     clock: new ManualClock(1_700_000_000_000),
     rng: fixedRng(new Uint8Array(64)),
     shutdownSignal: () => new Promise<string>(() => {}),
@@ -60,29 +60,29 @@ describe('command registry', () => {
 
   it('a registered command runs, with text and --json output', async () => {
     const text = capture()
-    expect(await main(['pay', 'send', 'bob', '--amount', '5'], deps(text.io))).toBe(0)
+    expect(await main(['example', 'send', 'bob', '--amount', '5'], deps(text.io))).toBe(0)
     expect(text.out()).toBe('would pay 5 to bob\n')
     const json = capture()
-    expect(await main(['pay', 'send', 'bob', '--amount', '5', '--json'], deps(json.io))).toBe(0)
+    expect(await main(['example', 'send', 'bob', '--amount', '5', '--json'], deps(json.io))).toBe(0)
     expect(JSON.parse(json.out())).toEqual({ to: 'bob', amount: '5', at: 1_700_000_000_000 })
   })
 
   it('it gets help, root listing, suggestions and exit codes for free', async () => {
     const help = capture()
-    expect(await main(['pay', 'send', '--help'], deps(help.io))).toBe(0)
-    expect(help.out()).toContain('Usage: paykit pay send [options] <pubky>')
+    expect(await main(['example', 'send', '--help'], deps(help.io))).toBe(0)
+    expect(help.out()).toContain('Usage: paykit example send [options] <pubky>')
     expect(help.out()).toContain('--amount SATS')
     const root = capture()
     expect(await main(['--help'], deps(root.io))).toBe(0)
-    expect(root.out()).toMatch(/pay send\s+Pay a pubky/)
+    expect(root.out()).toMatch(/example send\s+Pay a pubky/)
     const typo = capture()
-    expect(await main(['pay', 'sned'], deps(typo.io))).toBe(1)
-    expect(typo.err()).toContain('did you mean "pay send"?')
+    expect(await main(['example', 'sned'], deps(typo.io))).toBe(1)
+    expect(typo.err()).toContain('did you mean "example send"?')
     const input = capture()
-    expect(await main(['pay', 'send', 'bob'], deps(input.io))).toBe(1)
+    expect(await main(['example', 'send', 'bob'], deps(input.io))).toBe(1)
     expect(input.err()).toBe('paykit: error: --amount is required\n')
     const runtime = capture()
-    expect(await main(['pay', 'send', 'bob', '--amount', '0', '--json'], deps(runtime.io))).toBe(2)
+    expect(await main(['example', 'send', 'bob', '--amount', '0', '--json'], deps(runtime.io))).toBe(2)
     expect(JSON.parse(runtime.err())).toEqual({
       error: { code: 'cli-runtime', message: 'the wallet is offline', hint: 'Start the wallet.' },
     })

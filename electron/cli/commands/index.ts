@@ -8,10 +8,15 @@ import { CommandRegistry, type CommandSpec, type GroupSpec } from '../registry'
 import { directoryPublishCommand, directoryShowCommand } from './directory'
 import { homeserverCommand, testnetCommand } from './homeserver'
 import { idImportCommand, idNewCommand, idShowCommand } from './id'
+import { payCommand } from './pay'
+import { requestCommand, requestsCommand } from './requests'
+import { subscribeAcceptCommand, subscribeCancelCommand, subscribeListCommand } from './subscribe'
+import { autopayCommand } from './autopay'
 
 export const builtinGroups: readonly GroupSpec[] = [
   { name: 'id', summary: 'Create, restore and show the merchant identity (a Pubky key).' },
   { name: 'directory', summary: 'Publish and discover payment methods in the public Paykit directory.' },
+  { name: 'subscribe', summary: 'Subscriptions as a payer: list and accept proposals, cancel agreements.' },
 ]
 
 export const builtinCommands: readonly CommandSpec[] = [
@@ -22,6 +27,13 @@ export const builtinCommands: readonly CommandSpec[] = [
   testnetCommand,
   directoryPublishCommand,
   directoryShowCommand,
+  payCommand,
+  requestsCommand,
+  requestCommand,
+  subscribeListCommand,
+  subscribeAcceptCommand,
+  subscribeCancelCommand,
+  autopayCommand,
 ]
 
 /** A registry holding the built-in commands (plus `extra`, for commands registered by others). */
