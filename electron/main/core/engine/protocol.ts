@@ -1,0 +1,40 @@
+/**
+ * @module engine/protocol
+ * The messages between `EngineHost` (the UI-driving process) and the engine worker. Everything here
+ * crosses `postMessage`, so it is structured-clone data: no functions, no class instances.
+ */
+import type { EngineApi, EngineEvents, PosEngineOptions } from './types'
+
+/** The engine options that can cross a thread boundary (no clock, rng, logger or backend objects). */
+export type WorkerEngineOptions = Omit<
+  PosEngineOptions,
+  'identitySecret' | 'clock' | 'rng' | 'crypto' | 'logger'
+>
+
+export type HostToWorker =
+  | { kind: 'start'; options: WorkerEngineOptions; secret: Uint8Array; forwardLogs: boolean }
+  | { kind: 'call'; id: number; method: keyof EngineApi; args: unknown[] }
+  | { kind: 'stop'; id: number; drainMs: number }
+
+export interface RemoteError {
+  name: string
+  code: string
+  message: string
+}
+
+export type WorkerToHost =
+  | { kind: 'started' }
+  | { kind: 'start-failed'; error: RemoteError }
+  | { kind: 'result'; id: number; ok: true; value: unknown }
+  | { kind: 'result'; id: number; ok: false; error: RemoteError }
+  | { kind: 'event'; name: keyof EngineEvents; payload: unknown }
+  | { kind: 'log'; line: string }
+
+export function toRemoteError(e: unknown): RemoteError {
+  const err = e as { name?: unknown; code?: unknown; message?: unknown }
+  return {
+    name: typeof err?.name === 'string' ? err.name : 'Error',
+    code: typeof err?.code === 'string' ? err.code : 'internal',
+    message: typeof err?.message === 'string' ? err.message : String(e),
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * @module engine/types
+ * The merchant engine's typed surface: what the IPC layer calls (`EngineApi`, every method async and
+ * every argument and result structured-clone safe, so the same interface works in-process and across
+ * a worker boundary), the events it can subscribe to (`EngineEvents`), and the start options.
+ */
+import type { CheckoutRow } from '../checkout/repo'
+import type { CreateCheckout } from '../checkout/service'
+import type { ReceiptRow, Page, ReceiptQuery } from '../receipts/repo'
+import type { EndOfDay } from '../receipts/book'
+import type { OutboxRow, InboxRow } from '../billing/requests-repo'
+import type { SubscriptionRow } from '../billing/repo'
+import type { SubscriberView, Churn } from '../billing/view'
+import type { BillingPhase, BillingRunSummary } from '../billing/engine'
+import type { ListenerStatus } from '../listener/server'
+import type { HistogramSnapshot } from '../observe/metrics'
+import type { LightningBackend } from '../payments/lightning'
+import type { ChainBackend, ChainNetwork } from '../payments/chain'
+import type { Clock } from '../util/clock'
+import type { Rng } from '../util/rng'
+import type { Logger } from '../observe/logger'
+import type { CryptoProvider } from '../crypto/provider'
+
+/** The embedded node to attach to instead of starting one (e.g. a test network already running). */
+export interface AttachNode {
+  homeserverPublicKey: string
+  relayUrl: string
+  homeserverUrl: string
+}
+
+export type EngineNetwork =
+  | {
+      kind: 'embedded'
+      /** Attach to this node; by default the engine starts its own under `dataDir/pubky`. */
+      node?: AttachNode
+    }
+  | {
+      kind: 'hosted'
+      /** z32 of the homeserver to sign up on. */
+      homeserver: string
+      signupToken?: string
+      relays?: string[]
+      /** Real payment backends (the embedded simulators are never used in hosted mode). */
+      lightning?: LightningBackend
+      lightningNodeId?: string
+      chain?: ChainBackend
+      chainNetwork?: ChainNetwork
+    }
+
+export interface PosEngineOptions {
+  dataDir: string
+  /**
+   * The merchant's 32-byte Ed25519 secret. Ownership passes to the engine: it keeps one copy and
+   * wipes both that copy and this array on `stop()`.
+   */
+  identitySecret: Uint8Array
+  network: EngineNetwork
+  listener?: {
+    host?: string
+    port?: number
+    /** Also listen for WebSocket payers (0 = any free port). */
+    wsPort?: number
+    /** The host published in `/noise` (default: the bind host). Set the LAN IP for in-store use. */
+    publicHost?: string
+    handshakeTimeoutMs?: number
+    idleTimeoutMs?: number
+    /** Rate limit overrides (tests, benches). */
+    rateLimit?: { maxAttempts?: number; windowMs?: number }
+    connectionLimit?: { maxTotal?: number; maxPerIp?: number; maxPerSubnet?: number }
+  }
+  /** Watch-only account (xpub/tpub/vpub or wpkh() descriptor) for on-chain checkouts. */
+  xpub?: string
+  clock?: Clock
+  rng?: Rng
+  crypto?: CryptoProvider
+  logger?: Logger
+  /** Default hourly (paykit-protocol.md §6.8). */
+  billingIntervalMs?: number
+  /** Inbox poll interval (default 60 s); 0 disables the timer. */
+  inboxIntervalMs?: number
+  /** Sweeper interval (default 10 min); 0 disables the timer. */
+  sweepIntervalMs?: number
+  /** How often open checkouts are checked for expiry (default 15 s). */
+  expiryIntervalMs?: number
+}
+
+/** Where payers connect and who they pay. */
+export interface EngineEndpoint {
+  merchant: string
+  host: string
+  port: number
+  wsPort: number | null
+  /** X25519 static public key, lowercase hex (what `/noise` publishes). */
+  noisePubkey: string
+}
+
+export interface EngineIdentity extends EngineEndpoint {
+  deviceId: string
+  homeserver: string
+  /** Simulator service URL (embedded mode only): what a demo payer uses to pay invoices. */
+  simulatorUrl: string | null
+  chainNetwork: ChainNetwork
+}
+
+export interface CheckoutStarted {
+  checkout: CheckoutRow
+  /** The checkout QR text (`pubky://…?paykit=checkout&…`). */
+  uri: string
+  endpoint: EngineEndpoint
+}
+
+export interface DirectoryMethod {
+  methodId: string
+  endpoint: string
+}
+
+export interface SendRequestInput {
+  to: string
+  /** Whole sats. */
+  amountSats: number
+  method: 'lightning' | 'onchain'
+  description?: string | null
+  ttlSecs?: number
+}
+
+export interface ProposeInput {
+  subscriber: string
+  amountSats: number
+  /** 'daily' | 'weekly' | 'monthly:<day>' | 'custom:<seconds>' */
+  frequency: string
+  method: 'lightning' | 'onchain'
+  description: string
+}
+
+export interface SubscribersModel {
+  subscribers: SubscriberView[]
+  mrrSats: number
+  churn: Churn
+}
+
+export interface MetricsSnapshot {
+  counters: Record<string, number>
+  histograms: Record<string, HistogramSnapshot>
+}
+
+/** Everything the UI can ask of the engine. */
+export interface EngineApi {
+  identity(): Promise<EngineIdentity>
+  checkoutStart(input: CreateCheckout): Promise<CheckoutStarted>
+  checkoutCancel(checkoutId: string, reason?: string | null): Promise<CheckoutRow>
+  checkoutGet(checkoutId: string): Promise<CheckoutRow | null>
+  checkoutList(limit?: number): Promise<CheckoutRow[]>
+  receiptsList(limit?: number, cursor?: string | null): Promise<Page<ReceiptRow>>
+  receiptsSearch(query: ReceiptQuery, limit?: number, cursor?: string | null): Promise<Page<ReceiptRow>>
+  receiptsGet(receiptId: string): Promise<ReceiptRow | null>
+  receiptsExportCsv(query?: ReceiptQuery): Promise<string>
+  receiptsSummary(from: number, to: number, tzOffsetMinutes?: number): Promise<EndOfDay>
+  requestsIn(state?: InboxRow['state']): Promise<InboxRow[]>
+  requestsOut(): Promise<OutboxRow[]>
+  requestsSend(input: SendRequestInput): Promise<OutboxRow>
+  requestsPoll(): Promise<{ received: number; rejected: number }>
+  subscribersList(): Promise<SubscriptionRow[]>
+  subscribersView(): Promise<SubscribersModel>
+  subscribersPropose(input: ProposeInput): Promise<{ subscriptionId: string; path: string }>
+  subscribersPause(subscriptionId: string): Promise<void>
+  subscribersResume(subscriptionId: string): Promise<void>
+  subscribersCancel(subscriptionId: string, reason?: string | null): Promise<void>
+  billingRun(): Promise<BillingRunSummary>
+  directoryMethods(): Promise<DirectoryMethod[]>
+  directoryAddMethod(methodId: string, endpoint: string): Promise<DirectoryMethod[]>
+  directoryRemoveMethod(methodId: string): Promise<DirectoryMethod[]>
+  listenerStatus(): Promise<ListenerStatus>
+  metrics(): Promise<MetricsSnapshot>
+}
+
+/** The method names of `EngineApi` (the worker proxy forwards exactly these). */
+export const ENGINE_API_METHODS = [
+  'identity',
+  'checkoutStart',
+  'checkoutCancel',
+  'checkoutGet',
+  'checkoutList',
+  'receiptsList',
+  'receiptsSearch',
+  'receiptsGet',
+  'receiptsExportCsv',
+  'receiptsSummary',
+  'requestsIn',
+  'requestsOut',
+  'requestsSend',
+  'requestsPoll',
+  'subscribersList',
+  'subscribersView',
+  'subscribersPropose',
+  'subscribersPause',
+  'subscribersResume',
+  'subscribersCancel',
+  'billingRun',
+  'directoryMethods',
+  'directoryAddMethod',
+  'directoryRemoveMethod',
+  'listenerStatus',
+  'metrics',
+] as const satisfies readonly (keyof EngineApi)[]
+
+export type EngineEvents = {
+  'checkout:paid': { checkoutId: string; receivedSats: number; overpaidSats: number }
+  'checkout:changed': { checkoutId: string; state: CheckoutRow['state']; receivedSats: number }
+  receipt: {
+    receiptId: string
+    kind: 'recorded' | 'proof'
+    amountSats: number | null
+    methodId: string | null
+  }
+  request: { direction: 'in' | 'out'; requestId: string; counterparty: string; state: string }
+  'subscriber:changed': {
+    subscriptionId: string
+    change: 'ended' | 'cancelled' | 'paused' | 'resumed' | 'period-paid'
+  }
+  'billing:progress': { phase: BillingPhase; done: number; total: number }
+  'billing:complete': BillingRunSummary
+}
