@@ -10,7 +10,11 @@ export default defineConfig({
     resolve: { alias },
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: r('./electron/main/index.ts') } },
+      // The engine's worker thread is its own entry, emitted beside index.js where EngineHost
+      // looks for it.
+      rollupOptions: {
+        input: { index: r('./electron/main/index.ts'), worker: r('./electron/main/core/engine/worker.ts') },
+      },
     },
   },
   preload: {
