@@ -250,11 +250,12 @@ describe('a subscription: proposed by the POS, accepted by the CLI, billed and a
     })
     expect(acc.code, acc.stderr).toBe(0)
     expect(json<{ paths: string[] }>(acc).paths).toHaveLength(2)
-    const synced = await control<{ imported: string[] }>(s.pos, {
-      op: 'sync-subscribers',
-      subscribers: [s.payer],
-    })
+    // The engine's own subscriber sync (the payer is polled because the POS proposed to it).
+    const synced = await call<{ imported: string[]; rejected: unknown[] }>(s.pos, 'subscribersSync')
     expect(synced.imported).toEqual([subId])
+    expect(synced.rejected).toEqual([])
+    const again = await call<{ imported: string[] }>(s.pos, 'subscribersSync')
+    expect(again.imported).toEqual([])
     const subs = await call<Row[]>(s.pos, 'subscribersList')
     expect(subs.find((x) => x['subscription_id'] === subId)?.['state']).toBe('active')
   })
@@ -374,10 +375,7 @@ describe('a subscription: proposed by the POS, accepted by the CLI, billed and a
           reason: 'agreement-inactive',
         }),
       )
-      const synced = await control<{ cancelled: string[] }>(s.pos, {
-        op: 'sync-subscribers',
-        subscribers: [s.payer],
-      })
+      const synced = await call<{ cancelled: string[] }>(s.pos, 'subscribersSync')
       expect(synced.cancelled).toEqual([subId])
       const subs = await call<Row[]>(s.pos, 'subscribersList')
       expect(subs.find((x) => x['subscription_id'] === subId)?.['state']).toBe('cancelled')

@@ -25,6 +25,12 @@ export interface CheckoutPayment {
   verifiedAt: number
 }
 
+/**
+ * Proof type of a Lightning payment the merchant's node reports settled (the settlement watcher):
+ * the value is the payment hash. Weaker than a payer's preimage, which replaces it on the receipt.
+ */
+export const OBSERVED_LIGHTNING_PROOF = 'lightning_invoice_settled'
+
 export interface RecordedPayment {
   method: PaymentMethod
   proofType: string
@@ -91,6 +97,15 @@ function screen(
         code: 'proof-mismatch',
         reason: "the Lightning proof is for another invoice (its payment hash is not this checkout's)",
       }
+    }
+    // A BOLT11 invoice is paid at most once: a payment observed on the node (no preimage) and the
+    // payer's preimage for the same invoice are one payment seen twice, in either order.
+    if (
+      f.payments.some((r) => r.method === 'lightning') &&
+      (p.proofType === OBSERVED_LIGHTNING_PROOF ||
+        f.payments.some((r) => r.proofType === OBSERVED_LIGHTNING_PROOF))
+    ) {
+      return { kind: 'unchanged', why: 'duplicate-proof' }
     }
     if (f.payments.some((r) => r.method === 'lightning')) {
       return {

@@ -79,6 +79,14 @@ export type PaymentOutcome =
     }
   | { changed: false; why: 'duplicate-proof' | 'already-closed'; checkout: CheckoutRow }
 
+export interface MarkPaidOptions {
+  /**
+   * The receipt of record for this sale when one exists already (a Paykit payer's receipt, or the
+   * one a watched settlement found): the checkout points at it and no second receipt is written.
+   */
+  receiptId?: string | null
+}
+
 const DECIMAL = /^[0-9]{1,15}(\.[0-9]{1,12})?$/
 
 export class CheckoutService {
@@ -181,7 +189,7 @@ export class CheckoutService {
    * proof is refused with a CheckoutError whose code says why. Partial, over and late payments
    * are recorded and reported, never silently treated as "paid".
    */
-  markPaid(checkoutId: string, payment: CheckoutPayment): PaymentOutcome {
+  markPaid(checkoutId: string, payment: CheckoutPayment, options: MarkPaidOptions = {}): PaymentOutcome {
     const now = this.o.clock.now()
     const outcome = this.o.db.transaction((): PaymentOutcome => {
       const row = this.require(checkoutId)
@@ -208,7 +216,15 @@ export class CheckoutService {
         late: late ? 1 : 0,
       })
       const settles = row.state === 'open' && t.next.state === 'paid'
-      const receiptId = settles && this.o.receipts ? newId('rcpt', this.o.clock, this.rng) : row.receipt_id
+      // One receipt per sale: the caller's receipt (a Paykit payer's, recorded at intake) is the
+      // receipt of record; only without one does a settling payment write the shop's own.
+      const given = options.receiptId ?? null
+      const writeOwn = settles && given === null && this.o.receipts !== undefined
+      const receiptId = writeOwn
+        ? newId('rcpt', this.o.clock, this.rng)
+        : given !== null && (settles || row.receipt_id === null)
+          ? given
+          : row.receipt_id
       this.o.db.run(
         `UPDATE checkouts SET state = ?, received_sats = ?, late_sats = ?, payment_status = ?, paid_at = ?, receipt_id = ?,
            updated_at = ? WHERE checkout_id = ?`,
@@ -221,7 +237,7 @@ export class CheckoutService {
         now,
         checkoutId,
       )
-      if (settles && this.o.receipts && receiptId) {
+      if (writeOwn && this.o.receipts && receiptId) {
         this.o.receipts.recordConfirmed(
           {
             receiptId,

@@ -4,6 +4,7 @@
  *
  *   npx tsx electron/main/core/engine/main-embedded.ts --data-dir D [--port N] [--amount SATS]
  *                                                      [--demo-pay] [--once]
+ *                                                      [--test-clock [--control-port N]]
  *
  * Starts `PosEngine` (embedded homeserver + relay, simulated Lightning node and chain), prints the
  * merchant's pubky, where payers connect, the published methods and a test sale's checkout QR with
@@ -11,10 +12,15 @@
  * RequestReceipt, pays on the simulator, proves it) so the whole loop can be watched. `--once`
  * stops after printing; otherwise the merchant runs until Ctrl-C. The identity secret is kept in
  * `D/identity.key` (mode 0600) so the same merchant comes back on the next run.
+ *
+ * `--test-clock` (TEST ONLY) runs the engine on its test clock and opens the loopback control
+ * endpoint (engine/test-control.ts; `--control-port`, default any free port) to call the engine API
+ * and move time. Without the flag there is no control endpoint and the clock cannot be moved.
  */
 import { join } from 'node:path'
 import { mkdirSync } from 'node:fs'
 import { PosEngine, loadOrCreateSecretFile } from './pos-engine'
+import { startTestControl, type TestControl } from './test-control'
 import { createLogger } from '../observe/logger'
 import { connectTcp } from '../noise/tcp'
 import { decodeMessage, encodeMessage } from '../interactive/messages'
@@ -97,7 +103,9 @@ async function demoPay(engine: PosEngine, checkoutId: string, amountSats: number
 async function main(): Promise<void> {
   const dataDir = arg('data-dir')
   if (!dataDir) {
-    console.error('usage: main-embedded.ts --data-dir DIR [--port N] [--amount SATS] [--demo-pay] [--once]')
+    console.error(
+      'usage: main-embedded.ts --data-dir DIR [--port N] [--amount SATS] [--demo-pay] [--once] [--test-clock [--control-port N]]',
+    )
     process.exit(2)
   }
   mkdirSync(dataDir, { recursive: true })
@@ -108,8 +116,14 @@ async function main(): Promise<void> {
     network: { kind: 'embedded' },
     listener: { port: Number(arg('port') ?? 0), wsPort: 0 },
     logger: createLogger({ level: flag('verbose') ? 'debug' : 'warn' }),
+    ...(flag('test-clock') ? { testClock: {} } : {}),
   })
   await engine.start()
+  let control: TestControl | undefined
+  if (flag('test-clock')) {
+    control = await startTestControl(engine, { port: Number(arg('control-port') ?? 0) })
+    say(`control:      ${control.url} (TEST CLOCK: time can be moved)`)
+  }
   engine.events.on('checkout:paid', (p) =>
     say(`event: checkout ${p.checkoutId} paid (${p.receivedSats} sat)`),
   )
@@ -127,6 +141,7 @@ async function main(): Promise<void> {
   say(`on-chain:     ${sale.checkout.onchain_address ?? '-'}`)
   if (flag('demo-pay')) await demoPay(engine, sale.checkout.checkout_id, amount)
   const stop = async (): Promise<void> => {
+    await control?.close()
     await engine.stop()
     say('stopped')
   }

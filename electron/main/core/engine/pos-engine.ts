@@ -26,7 +26,7 @@ import { openMerchantDb } from '../storage/schema'
 import type { Database } from '../storage/db'
 import { identityFromSecret } from '../keys/identity'
 import { deriveX25519Static, generateDeviceId, type X25519KeyPair } from '../keys/device-key'
-import { z32Decode } from '../keys/z32'
+import { z32Decode, z32Encode } from '../keys/z32'
 import { CheckoutService, type CreateCheckout } from '../checkout/service'
 import { PersistentAddressAllocator } from '../checkout/address-allocator'
 import type { InvoiceProvider } from '../checkout/ports'
@@ -62,10 +62,24 @@ import {
   checkMethodId,
 } from '../directory'
 import { RequestOutbox, outboxPublisher } from '../requests/outbox'
-import { MemoryOutboxIndex } from '../requests/outbox-index'
+import { DbOutboxIndex } from '../requests/outbox-index'
+import { DbRequestDedupe } from '../requests/dedupe'
 import { pollInbox } from '../requests/inbox'
 import { sweepRequests } from '../requests/sweeper'
-import { proposeSubscription, FileNonceStore } from '../subscriptions/flow'
+import {
+  proposeSubscription,
+  discoverAgreements,
+  discoverCancellations,
+  withdrawProposal,
+  type FlowContext,
+} from '../subscriptions/flow'
+import { PersistentNonceStore } from '../billing/nonce-store'
+import { mirrorOf } from '../billing/subscribers'
+import { readSignedSubscription, writeSignedSubscription } from '../subscriptions/model'
+import { OBSERVED_LIGHTNING_PROOF, type CheckoutPayment } from '../checkout/model'
+import { verifyOnchainProof } from '../payments/proof'
+import { TestClock } from './test-clock'
+import { WatchedSimulatedChain, addressHistoryOf } from './watched-chain'
 import { daily, weekly, monthly, custom, frequencyToJson, type Frequency } from '../subscriptions/frequency'
 import { Amount } from '../money/amount'
 import { formatCheckoutUri } from '../uri/checkout'
@@ -74,9 +88,11 @@ import { systemClock, nowSeconds, type Clock } from '../util/clock'
 import { systemRng, type Rng } from '../util/rng'
 import { newId } from '../util/ids'
 import { toHex, utf8, wipe } from '../util/bytes'
-import { InputError, PaykitError } from '../util/errors'
+import { InputError, PaykitError, toPaykitError } from '../util/errors'
 import type {
   CheckoutStarted,
+  CheckoutsWatchResult,
+  SubscribersSyncResult,
   DirectoryMethod,
   EngineApi,
   EngineEndpoint,
@@ -90,8 +106,11 @@ import type {
 } from './types'
 
 export class EngineError extends PaykitError<
-  'engine-not-started' | 'engine-started' | 'engine-start-failed'
+  'engine-not-started' | 'engine-started' | 'engine-start-failed' | 'test-clock-disabled'
 > {}
+
+/** Proposals whose offer closed are still polled this long (a subscriber may sign late in the window). */
+const PROPOSAL_POLL_GRACE_MS = 7 * 86_400_000
 
 const HOUR = 3_600_000
 /** tpub/tprv (BIP32 testnet) version bytes: the demo wallet is a regtest account. */
@@ -156,10 +175,13 @@ interface Running {
   outboxRepo: OutboxRepo
   inboxRepo: InboxRepo
   requestOutbox: RequestOutbox
-  outboxIndex: MemoryOutboxIndex
+  outboxIndex: DbOutboxIndex
+  dedupe: DbRequestDedupe
   billing: BillingEngine
   subscribers: SubscriberService
-  nonces: FileNonceStore
+  nonces: PersistentNonceStore
+  /** The subscription flow as this merchant (provider). */
+  flow: FlowContext
   listener: PaykitListener
   /** Published methods (intake reads `current` on every receipt). */
   methods: { current: DirectoryMethod[] }
@@ -181,12 +203,14 @@ export class PosEngine implements EngineApi {
   private r: Running | undefined
   private starting = false
   private billingRunning: Promise<BillingRunSummary> | undefined
+  private syncRunning: Promise<SubscribersSyncResult> | undefined
+  private watchRunning: Promise<CheckoutsWatchResult> | undefined
 
   constructor(options: PosEngineOptions) {
     if (!(options.identitySecret instanceof Uint8Array) || options.identitySecret.length !== 32)
       throw new InputError('the identity secret must be 32 bytes')
     this.o = options
-    this.clock = options.clock ?? systemClock
+    this.clock = options.clock ?? (options.testClock ? new TestClock(options.testClock) : systemClock)
     this.rng = options.rng ?? systemRng
     this.crypto = options.crypto ?? defaultProvider()
     this.logger = options.logger
@@ -276,7 +300,8 @@ export class PosEngine implements EngineApi {
       cleanup.push(() => simLightning!.close())
       lightning = simLightning
       lightningNodeId = simLightning.nodeId
-      const simChain = new SimulatedChain({ network: 'regtest', rng: this.rng, crypto: this.crypto })
+      // The simulator plus an address index, so the settlement watcher sees walk-in payments.
+      const simChain = new WatchedSimulatedChain({ network: 'regtest', rng: this.rng, crypto: this.crypto })
       chain = simChain
       sim = await startSimService({ lightning: simLightning, chain: simChain })
       cleanup.push(() => sim!.close())
@@ -366,12 +391,16 @@ export class PosEngine implements EngineApi {
       clock,
       merchant: id.z32,
       rng: this.rng,
+      // Only a sale settled without a payer's receipt (a walk-in wallet, seen by the settlement
+      // watcher) gets a receipt written here; a Paykit payer's receipt stays the receipt of record.
+      receipts,
       ...(invoices ? { invoices } : {}),
       ...(allocator ? { addresses: allocator } : {}),
     })
     const outboxRepo = new OutboxRepo(db)
     const inboxRepo = new InboxRepo(db)
-    const outboxIndex = new MemoryOutboxIndex()
+    const outboxIndex = new DbOutboxIndex(db, () => clock.now())
+    const dedupe = new DbRequestDedupe(db, () => clock.now())
     const requestOutbox = new RequestOutbox({
       writer,
       reader,
@@ -389,7 +418,7 @@ export class PosEngine implements EngineApi {
       ...(this.logger ? { logger: this.logger.child({ component: 'billing' }) } : {}),
     })
     const subscribers = new SubscriberService({ db, rng: this.rng })
-    const nonces = new FileNonceStore(join(o.dataDir, 'nonces.log'))
+    const nonces = new PersistentNonceStore(db, () => clock.now())
 
     // Directory methods: stored list, or (embedded demo) one never-reused address and a long-lived
     // any-amount invoice.
@@ -495,9 +524,24 @@ export class PosEngine implements EngineApi {
       inboxRepo,
       requestOutbox,
       outboxIndex,
+      dedupe,
       billing,
       subscribers,
       nonces,
+      flow: {
+        writer,
+        reader,
+        party: {
+          secretKey: secret,
+          publicKey: id.publicKey,
+          noiseKeys: [noise],
+          noisePublicKey: noise.publicKey,
+        },
+        nonces,
+        clock,
+        rng: this.rng,
+        provider: this.crypto,
+      },
       listener,
       methods: methodsRef,
       timers: [],
@@ -587,6 +631,8 @@ export class PosEngine implements EngineApi {
       sweepRequests({ writer: r.writer, index: r.outboxIndex, clock: this.clock }),
     )
     every(this.o.expiryIntervalMs ?? 15_000, 'expiry', () => r.checkouts.expireDue())
+    every(this.o.subscriberSyncIntervalMs ?? 300_000, 'subscriber-sync', () => this.subscribersSync())
+    every(this.o.settlementWatchIntervalMs ?? 5_000, 'settlement-watch', () => this.checkoutsWatch())
   }
 
   /** Ordered shutdown; safe to call twice. */
@@ -753,7 +799,12 @@ export class PosEngine implements EngineApi {
         )
       throw e
     }
-    r.outboxRepo.markPublished(requestId, rec.expiresAt ?? nowSeconds(this.clock) + 86_400, this.clock.now())
+    // The ledger keeps ms (the record's expires_at is wire seconds).
+    r.outboxRepo.markPublished(
+      requestId,
+      (rec.expiresAt ?? nowSeconds(this.clock) + 86_400) * 1000,
+      this.clock.now(),
+    )
     this.events.emit('request', { direction: 'out', requestId, counterparty: input.to, state: 'published' })
     return r.outboxRepo.get(requestId)!
   }
@@ -776,36 +827,42 @@ export class PosEngine implements EngineApi {
       noiseKeys: [r.noise],
       clock: this.clock,
       provider: this.crypto,
-      dedupe: { claim: (sender, id) => r.inboxRepo.get(sender, id) === undefined },
+      // Read-only here; the claim is made in the transaction that stores the request (below), so a
+      // crash can never leave a request claimed but not stored.
+      dedupe: { claim: (sender, id) => !r.dedupe.has(sender, id) },
     })
     const now = this.clock.now()
     let received = 0
     for (const q of result.requests) {
       const v = q.view
-      const stored = r.inboxRepo.insertIfNew({
-        sender: q.sender,
-        request_id: q.requestId,
-        schema: q.schema === 'rust' ? 'rust' : 'bitkit',
-        amount: v.amount.toString(),
-        currency: v.currency,
-        amount_sats: v.currency === 'SAT' && v.amount.scale === 0 ? Number(v.amount.toString()) : null,
-        method: v.method,
-        description: v.description,
-        created_at: v.createdAt,
-        expires_at: v.expiresAt,
-        payload: writeJson({
-          request_id: q.requestId,
-          from: q.sender,
-          amount: v.amount.toString(),
-          currency: v.currency,
-          method: v.method,
-          description: v.description,
-          created_at: v.createdAt,
-          expires_at: v.expiresAt,
-          schema: q.schema,
-        }),
-        received_at: now,
-      })
+      const stored = r.db.transaction(
+        () =>
+          r.dedupe.claim(q.sender, q.requestId, v.expiresAt) &&
+          r.inboxRepo.insertIfNew({
+            sender: q.sender,
+            request_id: q.requestId,
+            schema: q.schema === 'rust' ? 'rust' : 'bitkit',
+            amount: v.amount.toString(),
+            currency: v.currency,
+            amount_sats: v.currency === 'SAT' && v.amount.scale === 0 ? Number(v.amount.toString()) : null,
+            method: v.method,
+            description: v.description,
+            created_at: v.createdAt,
+            expires_at: v.expiresAt,
+            payload: writeJson({
+              request_id: q.requestId,
+              from: q.sender,
+              amount: v.amount.toString(),
+              currency: v.currency,
+              method: v.method,
+              description: v.description,
+              created_at: v.createdAt,
+              expires_at: v.expiresAt,
+              schema: q.schema,
+            }),
+            received_at: now,
+          }),
+      )
       if (stored) {
         received++
         this.events.emit('request', {
@@ -880,6 +937,16 @@ export class PosEngine implements EngineApi {
         startsAt: now,
         endsAt: null,
       },
+    )
+    r.db.run(
+      `INSERT INTO subscription_proposals (subscription_id, subscriber, path, state, offer_expires_at, created_at, updated_at)
+       VALUES (?, ?, ?, 'proposed', ?, ?, ?)`,
+      subscriptionId,
+      input.subscriber.replace(/^pk:/, ''),
+      written.path,
+      written.providerSignature.expiresAt * 1000,
+      this.clock.now(),
+      this.clock.now(),
     )
     this.logger?.info('engine.proposed', {
       subscriptionId,
@@ -962,6 +1029,228 @@ export class PosEngine implements EngineApi {
   async metrics(): Promise<MetricsSnapshot> {
     return this.metricsRegistry.snapshot()
   }
+
+  /**
+   * Subscriber sync (paykit-protocol.md §6.4, Appendix C): reads `agreements/{us}/` on the homeserver
+   * of every subscriber with an open proposal, and `cancellations/{us}/` on the homeserver of every
+   * subscriber with a live subscription. Agreements are verified (owner binding, both signatures,
+   * nonces recorded in the ledger's nonce store) and imported into billing; the accepted proposal is
+   * withdrawn. Cancellations of live subscriptions cancel them now. Joins a sync already running.
+   */
+  async subscribersSync(): Promise<SubscribersSyncResult> {
+    const r = this.run
+    if (this.syncRunning) return this.syncRunning
+    const p = this.syncOnce(r)
+    this.syncRunning = p
+    try {
+      return await p
+    } finally {
+      this.syncRunning = undefined
+    }
+  }
+
+  private async syncOnce(r: Running): Promise<SubscribersSyncResult> {
+    const now = this.clock.now()
+    const out: SubscribersSyncResult = { polled: 0, imported: [], cancelled: [], expired: [], rejected: [] }
+    // Offers closed long enough ago that no valid agreement can still appear.
+    for (const p of r.db.all<{ subscription_id: string }>(
+      `SELECT subscription_id FROM subscription_proposals WHERE state = 'proposed' AND offer_expires_at < ?`,
+      now - PROPOSAL_POLL_GRACE_MS,
+    )) {
+      r.db.run(
+        `UPDATE subscription_proposals SET state = 'expired', updated_at = ? WHERE subscription_id = ?`,
+        now,
+        p.subscription_id,
+      )
+      out.expired.push(p.subscription_id)
+    }
+    const proposedTo = r.db
+      .all<{ subscriber: string }>(
+        `SELECT DISTINCT subscriber FROM subscription_proposals WHERE state = 'proposed' ORDER BY subscriber`,
+      )
+      .map((x) => x.subscriber)
+    const polled = new Set(proposedTo)
+    if (proposedTo.length > 0) {
+      const found = await discoverAgreements(r.flow, proposedTo)
+      out.rejected.push(...found.rejected)
+      for (const a of [...found.accepted, ...found.known]) {
+        const id = a.agreement.subscription.subscriptionId
+        try {
+          const { created } = r.subscribers.importAgreement(
+            mirrorOf(a.agreement, writeSignedSubscription(a.agreement)),
+            this.clock.now(),
+          )
+          const proposal = r.db.get<{ subscriber: string; state: string }>(
+            'SELECT subscriber, state FROM subscription_proposals WHERE subscription_id = ?',
+            id,
+          )
+          if (proposal?.state === 'proposed') {
+            r.db.run(
+              `UPDATE subscription_proposals SET state = 'accepted', updated_at = ? WHERE subscription_id = ?`,
+              this.clock.now(),
+              id,
+            )
+            // The offer has done its job; best effort (the sweeper of a later run does not need it).
+            await withdrawProposal(r.flow, proposal.subscriber, id).catch((e: unknown) =>
+              this.logger?.warn('engine.withdraw-proposal-failed', { subscriptionId: id, error: e }),
+            )
+          }
+          if (created) {
+            out.imported.push(id)
+            this.events.emit('subscriber:changed', { subscriptionId: id, change: 'imported' })
+          }
+        } catch (e) {
+          const pe = toPaykitError(e)
+          out.rejected.push({
+            owner: z32Of(a.agreement.subscription.subscriber),
+            id,
+            code: pe.code,
+            reason: pe.message,
+          })
+        }
+      }
+    }
+    const live = r.billing.repo
+      .allSubscriptions()
+      .filter((x) => (x.state === 'active' || x.state === 'paused') && x.provider === r.z32)
+    for (const x of live) polled.add(x.subscriber)
+    if (live.length > 0) {
+      const subs = live.map((x) => readSignedSubscription(x.signed_json).subscription)
+      const found = await discoverCancellations(r.flow, subs)
+      // A cancellation we already applied is read again on every poll: not a rejection.
+      const closed = new Set(
+        r.billing.repo
+          .allSubscriptions()
+          .filter((x) => x.state === 'cancelled' || x.state === 'ended')
+          .map((x) => x.subscription_id),
+      )
+      out.rejected.push(
+        ...found.rejected.filter((j) => !(j.code === 'unknown-subscription' && closed.has(j.id))),
+      )
+      for (const c of found.cancellations) {
+        const id = c.subscription.subscriptionId
+        const row = r.billing.repo.getSubscription(id)
+        if (!row || (row.state !== 'active' && row.state !== 'paused')) continue
+        r.subscribers.cancel(id, 'now', this.clock.now(), c.cancellation.reason)
+        out.cancelled.push(id)
+        this.events.emit('subscriber:changed', { subscriptionId: id, change: 'cancelled' })
+      }
+    }
+    out.polled = polled.size
+    if (out.imported.length + out.cancelled.length + out.rejected.length > 0)
+      this.logger?.info('engine.subscribers-synced', {
+        imported: out.imported.length,
+        cancelled: out.cancelled.length,
+        rejected: out.rejected.length,
+      })
+    return out
+  }
+
+  /**
+   * Settlement by watching: a till must notice a payment made by ANY wallet to the QR's BOLT11 or
+   * address, not only proofs sent over Noise. For each open checkout, asks the Lightning backend
+   * whether its invoice is paid and the chain backend's address history for transactions to its
+   * address, and records what it sees (the observed proof: the payment hash, or the txid). One
+   * receipt per sale: a Paykit payer's receipt for the checkout, when there is one, is the receipt
+   * of record and carries the observed proof (a later preimage replaces it); otherwise the checkout
+   * writes the shop's own receipt. Joins a pass already running.
+   */
+  async checkoutsWatch(): Promise<CheckoutsWatchResult> {
+    const r = this.run
+    if (this.watchRunning) return this.watchRunning
+    const p = this.watchOnce(r)
+    this.watchRunning = p
+    try {
+      return await p
+    } finally {
+      this.watchRunning = undefined
+    }
+  }
+
+  private async watchOnce(r: Running): Promise<CheckoutsWatchResult> {
+    const open = r.db.all<CheckoutRow>(
+      `SELECT * FROM checkouts WHERE state = 'open' ORDER BY created_at LIMIT 500`,
+    )
+    const history = addressHistoryOf(r.chain)
+    const settled = new Set<string>()
+    for (const c of open) {
+      const seen: CheckoutPayment[] = []
+      if (c.lightning_payment_hash !== null && r.lightning) {
+        const status = await r.lightning.lookup(c.lightning_payment_hash).catch((e: unknown) => {
+          this.logger?.debug('engine.watch-lookup-failed', { checkoutId: c.checkout_id, error: e })
+          return null
+        })
+        if (status === 'paid')
+          seen.push({
+            method: 'lightning',
+            proofType: OBSERVED_LIGHTNING_PROOF,
+            proofValue: c.lightning_payment_hash,
+            paymentHash: c.lightning_payment_hash,
+            // The invoice was issued for exactly this amount, and a node settles no less.
+            amountSats: c.amount_sats + c.tip_sats,
+            verifiedAt: this.clock.now(),
+          })
+      }
+      if (c.onchain_address !== null && history && r.chain) {
+        const txids = await history.txidsForAddress(c.onchain_address).catch(() => [] as readonly string[])
+        for (const txid of txids) {
+          try {
+            // The same check a payer's txid proof goes through (outputs to our address, summed).
+            const v = await verifyOnchainProof(txid, c.onchain_address, 1, r.chain)
+            seen.push({
+              method: 'onchain',
+              proofType: 'bitcoin_txid',
+              proofValue: v.txid,
+              amountSats: v.paidSats,
+              verifiedAt: this.clock.now(),
+            })
+          } catch (e) {
+            this.logger?.debug('engine.watch-tx-refused', { checkoutId: c.checkout_id, txid, error: e })
+          }
+        }
+      }
+      for (const payment of seen) {
+        try {
+          const changed = r.db.transaction(() => {
+            // Looked up in the transaction that settles: a payer's receipt recorded a moment ago
+            // is found, so a sale never gets two receipts.
+            const receiptId =
+              r.db.get<{ receipt_id: string }>(
+                'SELECT receipt_id FROM receipts WHERE checkout_id = ? ORDER BY created_at, receipt_id LIMIT 1',
+                c.checkout_id,
+              )?.receipt_id ?? null
+            const outcome = r.checkouts.markPaid(c.checkout_id, payment, { receiptId })
+            if (outcome.changed && receiptId !== null && outcome.checkout.state === 'paid')
+              r.receipts.attachProof(
+                receiptId,
+                { type: payment.proofType, value: payment.proofValue, verifiedAt: payment.verifiedAt },
+                this.clock.now(),
+              )
+            return outcome.changed
+          })
+          if (changed) settled.add(c.checkout_id)
+        } catch (e) {
+          this.logger?.warn('engine.watch-settle-failed', { checkoutId: c.checkout_id, error: e })
+        }
+      }
+    }
+    return { checked: open.length, settled: [...settled] }
+  }
+
+  /** TEST ONLY: moves the test clock (refused unless the engine was started with `testClock`). */
+  async testClockAdvance(ms: number): Promise<{ now: number }> {
+    void this.run // throws engine-not-started
+    if (!(this.clock instanceof TestClock))
+      throw new EngineError(
+        'test-clock-disabled',
+        'this engine runs on the real clock; start it with the testClock option to move time',
+      )
+    return { now: this.clock.advance(ms) }
+  }
+}
+
+function z32Of(key: Uint8Array): string {
+  return z32Encode(key)
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -82,6 +82,21 @@ export interface PosEngineOptions {
   sweepIntervalMs?: number
   /** How often open checkouts are checked for expiry (default 15 s). */
   expiryIntervalMs?: number
+  /**
+   * How often subscribers' homeservers are polled for agreements and cancellations addressed to us
+   * (default 5 min); 0 disables the timer (`subscribersSync()` still works).
+   */
+  subscriberSyncIntervalMs?: number
+  /**
+   * How often open checkouts' BOLT11 and address are checked for a payment made by any wallet
+   * (default 5 s); 0 disables the timer (`checkoutsWatch()` still works).
+   */
+  settlementWatchIntervalMs?: number
+  /**
+   * TEST ONLY: run on an offset clock that `testClockAdvance` moves. Off by default; without it
+   * `testClockAdvance` is refused. Ignored when `clock` is given.
+   */
+  testClock?: { offsetMs?: number; fixedMs?: number }
 }
 
 /** Where payers connect and who they pay. */
@@ -138,6 +153,24 @@ export interface SubscribersModel {
   churn: Churn
 }
 
+/** What one subscriber sync found (agreements imported, cancellations applied, records refused). */
+export interface SubscribersSyncResult {
+  /** Subscribers whose homeservers were read. */
+  polled: number
+  imported: string[]
+  cancelled: string[]
+  /** Proposals whose offer window closed without an agreement. */
+  expired: string[]
+  rejected: { owner: string; id: string; code: string; reason: string }[]
+}
+
+/** What one settlement watch pass found. */
+export interface CheckoutsWatchResult {
+  checked: number
+  /** Checkouts that changed (paid, partly paid) from a payment observed on the network. */
+  settled: string[]
+}
+
 export interface MetricsSnapshot {
   counters: Record<string, number>
   histograms: Record<string, HistogramSnapshot>
@@ -171,6 +204,12 @@ export interface EngineApi {
   directoryRemoveMethod(methodId: string): Promise<DirectoryMethod[]>
   listenerStatus(): Promise<ListenerStatus>
   metrics(): Promise<MetricsSnapshot>
+  /** Reads subscribers' homeservers now: imports agreements, applies cancellations. */
+  subscribersSync(): Promise<SubscribersSyncResult>
+  /** Checks open checkouts' invoice and address on the payment backends now. */
+  checkoutsWatch(): Promise<CheckoutsWatchResult>
+  /** TEST ONLY (refused unless started with `testClock`): moves the engine clock; returns the new now. */
+  testClockAdvance(ms: number): Promise<{ now: number }>
 }
 
 /** The method names of `EngineApi` (the worker proxy forwards exactly these). */
@@ -201,6 +240,9 @@ export const ENGINE_API_METHODS = [
   'directoryRemoveMethod',
   'listenerStatus',
   'metrics',
+  'subscribersSync',
+  'checkoutsWatch',
+  'testClockAdvance',
 ] as const satisfies readonly (keyof EngineApi)[]
 
 export type EngineEvents = {
@@ -215,7 +257,8 @@ export type EngineEvents = {
   request: { direction: 'in' | 'out'; requestId: string; counterparty: string; state: string }
   'subscriber:changed': {
     subscriptionId: string
-    change: 'ended' | 'cancelled' | 'paused' | 'resumed' | 'period-paid'
+    /** 'imported': an agreement was read from the subscriber's homeserver and billing starts. */
+    change: 'ended' | 'cancelled' | 'paused' | 'resumed' | 'period-paid' | 'imported'
   }
   'billing:progress': { phase: BillingPhase; done: number; total: number }
   'billing:complete': BillingRunSummary

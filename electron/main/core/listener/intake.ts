@@ -588,14 +588,19 @@ export class ReceiptIntake {
     let settled: boolean
     if (row.checkout_id !== null) {
       try {
-        const outcome = this.o.checkouts.markPaid(row.checkout_id, {
-          method: p.method,
-          proofType: p.proofType,
-          proofValue: p.proofValue,
-          ...(p.paymentHash !== undefined ? { paymentHash: p.paymentHash } : {}),
-          amountSats: p.paidSats,
-          verifiedAt: p.verifiedAt,
-        })
+        const outcome = this.o.checkouts.markPaid(
+          row.checkout_id,
+          {
+            method: p.method,
+            proofType: p.proofType,
+            proofValue: p.proofValue,
+            ...(p.paymentHash !== undefined ? { paymentHash: p.paymentHash } : {}),
+            amountSats: p.paidSats,
+            verifiedAt: p.verifiedAt,
+          },
+          // The payer's receipt is the receipt of record: the checkout writes none of its own.
+          { receiptId: row.receipt_id },
+        )
         const c = outcome.checkout
         const owed = dueSats(this.o.checkouts.repo.facts(c))
         out['checkout_state'] = c.state

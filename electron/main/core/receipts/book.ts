@@ -15,6 +15,7 @@ import { assertPathSafeId } from '../util/ids'
 import { InputError } from '../util/errors'
 import { ReceiptRepo, type Page, type ReceiptQuery, type ReceiptRow } from './repo'
 import { ReceiptError } from './errors'
+import { OBSERVED_LIGHTNING_PROOF } from '../checkout/model'
 
 export interface ReceiptProof {
   /** 'lightning_preimage' | 'bitcoin_txid' | 'custom' (paykit-interactive proof_type). */
@@ -226,10 +227,15 @@ export class ReceiptBook {
       if (!r) throw new ReceiptError('unknown-receipt', `no receipt ${receiptId}`)
       if (r.proof_type !== null) {
         if (r.proof_type === proof.type && r.proof_value === proof.value) return false
-        throw new ReceiptError(
-          'proof-conflict',
-          `receipt ${receiptId} already carries a different ${r.proof_type} proof`,
-        )
+        // The payer's preimage replaces a settlement only observed on our node (same invoice: the
+        // caller verified the preimage against this receipt's invoice). Never the other way round.
+        const upgrade = r.proof_type === OBSERVED_LIGHTNING_PROOF && proof.type === 'lightning_preimage'
+        if (proof.type === OBSERVED_LIGHTNING_PROOF && r.proof_type === 'lightning_preimage') return false
+        if (!upgrade)
+          throw new ReceiptError(
+            'proof-conflict',
+            `receipt ${receiptId} already carries a different ${r.proof_type} proof`,
+          )
       }
       this.db.run(
         'UPDATE receipts SET proof_type = ?, proof_value = ?, proof_verified_at = ?, updated_at = ? WHERE receipt_id = ?',

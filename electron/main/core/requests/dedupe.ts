@@ -2,10 +2,10 @@
  * @module requests/dedupe
  * The inbox's dedupe port. A recipient cannot delete requests from the sender's storage, so every
  * poll sees the same records again; each is delivered once per (sender, request_id)
- * (paykit-protocol.md §5.4). The merchant DB implements `RequestDedupe` (an insert-if-absent on a
- * unique key, ideally in the same transaction that stores the request); `MemoryRequestDedupe` is the
- * in-process implementation.
+ * (paykit-protocol.md §5.4). `DbRequestDedupe` is the merchant DB's (table `request_dedupe`,
+ * migration 0002); `MemoryRequestDedupe` is the in-process implementation.
  */
+import type { Database } from '../storage/db'
 
 export interface RequestDedupe {
   /**
@@ -39,5 +39,48 @@ export class MemoryRequestDedupe implements RequestDedupe {
 
   get size(): number {
     return this.seen.size
+  }
+}
+
+/**
+ * Dedupe in the merchant DB. `claim` is one INSERT … ON CONFLICT DO NOTHING (atomic). Call it inside
+ * the transaction that stores the request (the engine does), so a crash can never leave a request
+ * claimed but not stored; `has` is the read-only check to pass to `pollInbox` in that arrangement.
+ */
+export class DbRequestDedupe implements RequestDedupe {
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  claim(sender: string, requestId: string, expiresAt: number | null): boolean {
+    return (
+      this.db.run(
+        `INSERT INTO request_dedupe (sender, request_id, expires_at_secs, claimed_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (sender, request_id) DO NOTHING`,
+        sender,
+        requestId,
+        expiresAt,
+        this.now(),
+      ).changes === 1
+    )
+  }
+
+  has(sender: string, requestId: string): boolean {
+    return (
+      this.db.get(
+        'SELECT 1 AS x FROM request_dedupe WHERE sender = ? AND request_id = ?',
+        sender,
+        requestId,
+      ) !== undefined
+    )
+  }
+
+  /** Forgets entries that expired before `beforeSecs`. */
+  prune(beforeSecs: number): number {
+    return this.db.run(
+      'DELETE FROM request_dedupe WHERE expires_at_secs IS NOT NULL AND expires_at_secs < ?',
+      beforeSecs,
+    ).changes
   }
 }
