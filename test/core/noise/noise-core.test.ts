@@ -89,6 +89,26 @@ describe('SymmetricState (§5.2)', () => {
       const s = new SymmetricState(p, 'blake2s', long)
       expect(toHex(s.getHandshakeHash())).toBe(toHex(p.hash('blake2s', utf8(long))))
     })
+
+    it(`${p.name}: the cached hash of a long protocol name starts every state alike and is never shared`, () => {
+      const name = 'Noise_IK_25519_ChaChaPoly_BLAKE2s' // 33 bytes: hashed, then cached per provider
+      const h0 = toHex(p.hash('blake2s', utf8(name)))
+      const a = new SymmetricState(p, 'blake2s', name)
+      a.mixHash(utf8('changes a only'))
+      a.mixKey(seeded(3))
+      const b = new SymmetricState(p, 'blake2s', name) // served from the cache
+      expect(toHex(b.getHandshakeHash())).toBe(h0)
+      expect(toHex(a.getHandshakeHash())).not.toBe(h0)
+      // The same name under another hash is its own entry.
+      const c = new SymmetricState(p, 'sha256', name)
+      expect(toHex(c.getHandshakeHash())).toBe(toHex(p.hash('sha256', utf8(name))))
+      // ck starts as h0 in both: equal HKDF outputs prove b's chaining key was not touched by a.
+      const fresh = new SymmetricState(p, 'blake2s', name)
+      b.mixKey(seeded(4))
+      fresh.mixKey(seeded(4))
+      const ct = b.encryptAndHash(utf8('x'))
+      expect(toHex(fresh.encryptAndHash(utf8('x')))).toBe(toHex(ct))
+    })
   }
 })
 
@@ -179,6 +199,11 @@ describe('HandshakeState over every pattern table', () => {
 
   it('parses protocol names and refuses what it does not speak', () => {
     expect(parseProtocolName('Noise_IK_25519_ChaChaPoly_SHA256').hash).toBe('sha256')
+    // Parsed suites are cached: the same frozen object comes back.
+    const ik = parseProtocolName('Noise_IK_25519_ChaChaPoly_BLAKE2s')
+    expect(parseProtocolName('Noise_IK_25519_ChaChaPoly_BLAKE2s')).toBe(ik)
+    expect(Object.isFrozen(ik)).toBe(true)
+    expect(ik.pattern.name).toBe('IK')
     for (const bad of [
       '',
       'Noise_IK_448_ChaChaPoly_BLAKE2s',
@@ -188,8 +213,11 @@ describe('HandshakeState over every pattern table', () => {
       'Noise_toString_25519_ChaChaPoly_BLAKE2s',
       'Noise_IK_25519_ChaChaPoly_toString',
       'garbage',
-    ])
+    ]) {
+      // Refusals are never cached: asking twice refuses twice.
       expect(code(() => parseProtocolName(bad))).toBe('Unsupported')
+      expect(code(() => parseProtocolName(bad))).toBe('Unsupported')
+    }
   })
 })
 

@@ -11,7 +11,7 @@ import { blake3 } from '@noble/hashes/blake3.js'
 import { hmac } from '@noble/hashes/hmac.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { abytes, isAllZero } from '../util/bytes'
-import { isWeakEd25519PublicKey } from './weak-keys'
+import { isWeakEd25519Encoding } from './weak-keys'
 import { CryptoError, type CryptoProvider, type HashName } from './provider'
 
 const hashes = { sha256, sha512, blake2s } as const satisfies Record<HashName, unknown>
@@ -49,7 +49,7 @@ export const nobleProvider: CryptoProvider = {
   ed25519Verify(signature, message, publicKey) {
     if (!(signature instanceof Uint8Array) || signature.length !== 64) return false
     if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) return false
-    if (isWeakEd25519PublicKey(publicKey)) return false
+    if (isWeakEd25519Encoding(publicKey)) return false
     try {
       return ed25519.verify(signature, message, publicKey)
     } catch {

@@ -17,8 +17,13 @@ export interface Suite {
 
 const HASHES: Readonly<Record<string, HashName>> = Object.freeze({ BLAKE2s: 'blake2s', SHA256: 'sha256' })
 
+/** Parsed suites by name. Only names that parse are kept, and those are finitely many (patterns x hashes). */
+const parsed = new Map<string, Suite>()
+
 /** Returns the suite, or throws `NoiseError('Unsupported')` naming the part that is not spoken. */
 export function parseProtocolName(protocolName: string): Suite {
+  const hit = typeof protocolName === 'string' ? parsed.get(protocolName) : undefined
+  if (hit) return hit
   const parts = typeof protocolName === 'string' ? protocolName.split('_') : []
   if (parts.length !== 5 || parts[0] !== 'Noise') {
     throw new NoiseError('Unsupported', `"${String(protocolName)}" is not a Noise protocol name`)
@@ -32,5 +37,7 @@ export function parseProtocolName(protocolName: string): Suite {
   const hash = HASHES[hashName]
   if (!hash || !Object.hasOwn(HASHES, hashName))
     throw new NoiseError('Unsupported', `hash "${hashName}" is not supported (BLAKE2s or SHA256)`)
-  return Object.freeze({ protocolName, pattern, hash, hashLen: 32 })
+  const suite: Suite = Object.freeze({ protocolName, pattern, hash, hashLen: 32 })
+  parsed.set(protocolName, suite)
+  return suite
 }

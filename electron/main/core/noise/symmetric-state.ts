@@ -39,6 +39,30 @@ export function noiseHkdf(
   return outputs
 }
 
+/**
+ * h0 = HASH(protocolName) for names longer than HASHLEN (e.g. the 33-byte
+ * `Noise_IK_25519_ChaChaPoly_BLAKE2s`): a constant, so it is computed once per provider and name.
+ * Public data (it is the protocol name's hash), never secret.
+ */
+const initialHash = new WeakMap<CryptoProvider, Map<string, Uint8Array>>()
+
+function hashedName(
+  crypto: CryptoProvider,
+  hash: HashName,
+  protocolName: string,
+  name: Uint8Array,
+): Uint8Array {
+  let byName = initialHash.get(crypto)
+  if (!byName) initialHash.set(crypto, (byName = new Map()))
+  const id = `${hash}:${protocolName}`
+  let h = byName.get(id)
+  if (!h) {
+    h = crypto.hash(hash, name)
+    if (byName.size < 64) byName.set(id, h)
+  }
+  return h.slice()
+}
+
 export class SymmetricState {
   readonly crypto: CryptoProvider
   readonly hash: HashName
@@ -55,7 +79,7 @@ export class SymmetricState {
     if (name.length <= 32) {
       h = new Uint8Array(32)
       h.set(name)
-    } else h = crypto.hash(hash, name)
+    } else h = hashedName(crypto, hash, protocolName, name)
     this.#h = h
     this.#ck = h.slice()
     this.cs = new CipherState(crypto)
