@@ -41,8 +41,13 @@ async function start(): Promise<void> {
     keys: coreKeys,
     shell: 'electron',
     version: app.getVersion(),
+    engine: {},
+    log,
   })
   shutdown.register('app services', () => services.dispose())
+  // Registered after the services, so it runs before them: the engine stops (listener, /noise,
+  // ledger) while the secret it was started with is still held.
+  shutdown.register('engine', () => services.engine.stop())
 
   const win = createMainWindow({ preload: preloadPath, url: APP_ENTRY_URL })
   const dispatch = createDispatcher({ router: createRouter(services), access: services.accessState, log })

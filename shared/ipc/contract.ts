@@ -12,20 +12,46 @@
  */
 import type { AppCommands } from './domains/app'
 import type { BackupCommands } from './domains/backup'
+import type { CheckoutCommands, CheckoutEvents } from './domains/checkout'
+import type { DirectoryCommands } from './domains/directory'
+import type { EngineCommands, EngineEvents } from './domains/engine'
 import type { IdentityCommands } from './domains/identity'
+import type { ReceiptsCommands, ReceiptsEvents } from './domains/receipts'
+import type { RequestsCommands, RequestsEvents } from './domains/requests'
 import type { SessionCommands, SessionEvents } from './domains/session'
 import type { SettingsCommands, SettingsEvents } from './domains/settings'
-import type { EngineCommands, EngineEvents } from './domains/engine'
+import type { SubscribersCommands, SubscribersEvents } from './domains/subscribers'
 import type { IpcResult } from './result'
 import { appCommandNames } from './domains/app'
 import { backupCommandNames } from './domains/backup'
+import { checkoutCommandNames, checkoutEventNames } from './domains/checkout'
+import { directoryCommandNames } from './domains/directory'
+import { engineCommandNames, engineEventNames } from './domains/engine'
 import { identityCommandNames } from './domains/identity'
+import { receiptsCommandNames, receiptsEventNames } from './domains/receipts'
+import { requestsCommandNames, requestsEventNames } from './domains/requests'
 import { sessionCommandNames, sessionEventNames } from './domains/session'
 import { settingsCommandNames, settingsEventNames } from './domains/settings'
-import { engineCommandNames, engineEventNames } from './domains/engine'
+import { subscribersCommandNames, subscribersEventNames } from './domains/subscribers'
 
-export type Commands = AppCommands & SessionCommands & IdentityCommands & SettingsCommands & BackupCommands
-export type Events = SessionEvents & SettingsEvents
+export type Commands = AppCommands &
+  SessionCommands &
+  IdentityCommands &
+  SettingsCommands &
+  BackupCommands &
+  EngineCommands &
+  CheckoutCommands &
+  ReceiptsCommands &
+  RequestsCommands &
+  SubscribersCommands &
+  DirectoryCommands
+export type Events = SessionEvents &
+  SettingsEvents &
+  EngineEvents &
+  CheckoutEvents &
+  ReceiptsEvents &
+  RequestsEvents &
+  SubscribersEvents
 
 export type CommandName = keyof Commands & string
 export type EventName = keyof Events & string
@@ -33,30 +59,34 @@ export type CommandRequest<K extends CommandName> = Commands[K]['req']
 export type CommandResponse<K extends CommandName> = Commands[K]['res']
 export type EventPayload<E extends EventName> = Events[E]
 
-export type { EngineCommands, EngineEvents }
-export type EngineCommandName = keyof EngineCommands & string
-export type EngineEventName = keyof EngineEvents & string
-
 const commandNameSet = {
   ...appCommandNames,
   ...sessionCommandNames,
   ...identityCommandNames,
   ...settingsCommandNames,
   ...backupCommandNames,
+  ...engineCommandNames,
+  ...checkoutCommandNames,
+  ...receiptsCommandNames,
+  ...requestsCommandNames,
+  ...subscribersCommandNames,
+  ...directoryCommandNames,
 } as const satisfies Record<CommandName, true>
 
-const eventNameSet = { ...sessionEventNames, ...settingsEventNames } as const satisfies Record<
-  EventName,
-  true
->
+const eventNameSet = {
+  ...sessionEventNames,
+  ...settingsEventNames,
+  ...engineEventNames,
+  ...checkoutEventNames,
+  ...receiptsEventNames,
+  ...requestsEventNames,
+  ...subscribersEventNames,
+} as const satisfies Record<EventName, true>
 
 /** Every registered command, in a stable order; the preload builds one invoker per entry. */
 export const COMMAND_NAMES = Object.freeze(Object.keys(commandNameSet) as CommandName[])
 /** Every main → renderer event. */
 export const EVENT_NAMES = Object.freeze(Object.keys(eventNameSet) as EventName[])
-/** Declared engine commands and events that have no handler yet (see domains/engine.ts). */
-export const ENGINE_COMMAND_NAMES = Object.freeze(Object.keys(engineCommandNames) as EngineCommandName[])
-export const ENGINE_EVENT_NAMES = Object.freeze(Object.keys(engineEventNames) as EngineEventName[])
 
 export function isCommandName(value: unknown): value is CommandName {
   return typeof value === 'string' && Object.hasOwn(commandNameSet, value)

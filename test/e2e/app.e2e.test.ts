@@ -99,7 +99,7 @@ describe('desktop app in Chromium (real main + built preload)', () => {
     await page.getByTestId('go-checkout').click()
   })
 
-  it('checkout: keyboard entry, tip, and an honest message while the engine is absent', async () => {
+  it('checkout: keyboard entry, tip, then Charge shows the payment QR from the engine; Esc cancels', async () => {
     const { page } = h
     await page.getByRole('heading', { name: 'Checkout' }).waitFor()
     await h.shot('09-checkout-empty')
@@ -108,9 +108,24 @@ describe('desktop app in Chromium (real main + built preload)', () => {
     await expect.poll(() => page.getByTestId('line-amount').textContent()).toBe('25,000')
     expect(await page.getByTestId('line-tip').textContent()).toBe('2,500')
     await h.shot('10-checkout-amount-tip')
+    // The engine started in its worker when onboarding unlocked the app.
+    await expect
+      .poll(
+        async () =>
+          (
+            (await page.evaluate(() => (globalThis as unknown as PageGlobals).pos!['engine:status']({}))) as {
+              value?: { state: string }
+            }
+          ).value?.state,
+        { timeout: 60_000 },
+      )
+      .toBe('running')
     await page.keyboard.press('Enter')
-    await page.getByText('The payment engine is not running in this build yet.').waitFor()
-    await h.shot('11-checkout-engine-unavailable')
+    await page.getByTestId('payment-panel').waitFor()
+    expect(await page.getByTestId('payment-endpoint').textContent()).toMatch(/^pubky:\/\/[a-z0-9]{52}\?/)
+    await h.shot('11-checkout-qr')
+    await page.keyboard.press('Escape')
+    await page.getByTestId('charge').waitFor()
   })
 
   it('settings: identity QR, a validated edit that persists, and cashier mode guarded by the PIN', async () => {
@@ -153,18 +168,16 @@ describe('desktop app in Chromium (real main + built preload)', () => {
     await page.getByTestId('cashier-badge').waitFor({ state: 'detached', timeout: 20_000 })
   })
 
-  it('receipts, requests and subscribers say plainly that they wait for the engine', async () => {
+  it('receipts, requests and subscribers load from the engine', async () => {
     const { page } = h
-    for (const [name, shot] of [
-      ['Receipts', '14-receipts'],
-      ['Requests', '15-requests'],
-      ['Subscribers', '16-subscribers'],
+    for (const [name, testid, shot] of [
+      ['Receipts', 'receipts-table', '14-receipts'],
+      ['Requests', 'requests-in', '15-requests'],
+      ['Subscribers', 'subscribers-table', '16-subscribers'],
     ] as const) {
       await page.getByRole('link', { name: new RegExp(name) }).click()
-      await page.getByTestId('engine-notice').waitFor()
-      expect(await page.getByTestId('engine-notice').textContent()).toContain(
-        'does not run the payment engine yet',
-      )
+      await page.getByTestId(testid).waitFor()
+      expect(await page.getByTestId('engine-notice').count()).toBe(0)
       await h.shot(shot)
     }
   })

@@ -12,7 +12,7 @@ import PinForm from '@renderer/components/onboarding/PinForm.vue'
 import CheckoutView from '@renderer/views/CheckoutView.vue'
 import { useCheckoutStore } from '@renderer/stores/checkout'
 import { checkPhrase } from '@renderer/lib/phrase'
-import { installFakePos } from './fake-pos'
+import { fail, installFakePos } from './fake-pos'
 
 afterEach(() => {
   delete (window as { pos?: unknown }).pos
@@ -196,7 +196,7 @@ describe('forms validate as you type', () => {
 
 describe('CheckoutView keyboard', () => {
   it('digits, Backspace and Enter drive the keypad; Enter without an engine shows the reason', async () => {
-    installFakePos({})
+    installFakePos({ 'checkout:start': () => fail('unavailable', 'The payment engine is still starting.') })
     const w = mount(CheckoutView, {
       global: { plugins: [createTestingPinia({ createSpy: vi.fn, stubActions: false })] },
       attachTo: document.body,

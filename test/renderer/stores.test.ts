@@ -108,7 +108,7 @@ describe('checkout store', () => {
   })
 
   it('says the engine is unavailable rather than pretending to charge', async () => {
-    installFakePos({})
+    installFakePos({ 'checkout:start': () => fail('unavailable', 'The payment engine is still starting.') })
     const c = useCheckoutStore()
     c.press('5')
     expect(await c.charge()).toBe(false)

@@ -4,7 +4,9 @@
  *  - `open`: always (status, unlock, lock).
  *  - `onboarding`: only while the device has no identity (create, import, restore).
  *  - `unlocked`: an identity exists and the app is unlocked.
- *  - `owner`: unlocked and not in cashier mode (settings, key export, backup).
+ *  - `owner`: unlocked and not in cashier mode (settings, key export, backup, payment methods,
+ *    receipt export, subscriber management, sending requests).
+ * A cashier can charge, watch and cancel checkouts, and look up receipts and subscribers.
  * The map's type makes forgetting a command a compile error.
  */
 import type { CommandName } from '../../../shared/ipc/contract'
@@ -29,6 +31,32 @@ export const COMMAND_ACCESS = {
   'settings:change-pin': 'owner',
   'backup:export': 'owner',
   'backup:restore': 'onboarding',
+  'engine:status': 'unlocked',
+  'engine:identity': 'unlocked',
+  'engine:listener': 'unlocked',
+  'checkout:start': 'unlocked',
+  'checkout:cancel': 'unlocked',
+  'checkout:get': 'unlocked',
+  'checkout:list': 'unlocked',
+  'receipts:search': 'unlocked',
+  'receipts:get': 'unlocked',
+  'receipts:export-csv': 'owner',
+  'receipts:summary': 'unlocked',
+  'requests:incoming': 'unlocked',
+  'requests:outgoing': 'unlocked',
+  'requests:send': 'owner',
+  'requests:poll': 'unlocked',
+  'subscribers:view': 'unlocked',
+  'subscribers:propose': 'owner',
+  'subscribers:pause': 'owner',
+  'subscribers:resume': 'owner',
+  'subscribers:cancel': 'owner',
+  'subscribers:sync': 'unlocked',
+  'subscribers:bill': 'owner',
+  'directory:methods': 'unlocked',
+  'directory:add-method': 'owner',
+  'directory:remove-method': 'owner',
+  'directory:set-watch-only': 'owner',
 } as const satisfies Record<CommandName, Access>
 
 export type AccessState = { hasIdentity: boolean; unlocked: boolean; cashierMode: boolean }

@@ -8,6 +8,14 @@ import type { CommandName, CommandRequest, CommandResponse } from '../../../shar
 import type { AppServices } from '../app/services/app-services'
 import { appHandlers } from './handlers/app'
 import { backupHandlers } from './handlers/backup'
+import {
+  checkoutHandlers,
+  directoryHandlers,
+  engineHandlers,
+  receiptsHandlers,
+  requestsHandlers,
+  subscribersHandlers,
+} from './handlers/engine'
 import { identityHandlers } from './handlers/identity'
 import { sessionHandlers } from './handlers/session'
 import { settingsHandlers } from './handlers/settings'
@@ -24,5 +32,11 @@ export function createRouter(services: AppServices): Router {
     ...identityHandlers(services),
     ...settingsHandlers(services),
     ...backupHandlers(services),
+    ...engineHandlers(services),
+    ...checkoutHandlers(services),
+    ...receiptsHandlers(services),
+    ...requestsHandlers(services),
+    ...subscribersHandlers(services),
+    ...directoryHandlers(services),
   } satisfies Router
 }

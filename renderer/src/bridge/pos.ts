@@ -8,10 +8,6 @@ import type {
   CommandName,
   CommandRequest,
   CommandResponse,
-  EngineCommandName,
-  EngineCommands,
-  EngineEventName,
-  EngineEvents,
   EventName,
   EventPayload,
   PosApi,
@@ -66,30 +62,6 @@ export function call<K extends CommandName>(
   return invokeRaw(name, request) as Promise<IpcResult<CommandResponse<K>>>
 }
 
-/**
- * Calls a declared engine command. While the engine is not part of the build, the bridge has no
- * invoker for it and the answer is `unavailable` (the UI says so instead of pretending).
- */
-export async function callEngine<K extends EngineCommandName>(
-  name: K,
-  request: EngineCommands[K]['req'],
-): Promise<IpcResult<EngineCommands[K]['res']>> {
-  const api = window.pos as unknown as Record<string, unknown> | undefined
-  if (typeof api?.[name] !== 'function') {
-    return {
-      ok: false,
-      error: { code: 'unavailable', message: 'The payment engine is not running in this build yet.' },
-    }
-  }
-  return invokeRaw(name, request) as Promise<IpcResult<EngineCommands[K]['res']>>
-}
-
-/** True when the bridge offers this engine command. */
-export function engineAvailable(name: EngineCommandName): boolean {
-  const api = window.pos as unknown as Record<string, unknown> | undefined
-  return typeof api?.[name] === 'function'
-}
-
 /** Subscribes to a main → renderer event; returns the unsubscribe function (a no-op without a bridge). */
 export function onEvent<E extends EventName>(
   event: E,
@@ -98,20 +70,6 @@ export function onEvent<E extends EventName>(
   if (!hasBridge()) return () => undefined
   try {
     return window.pos!.on(event, listener)
-  } catch {
-    return () => undefined
-  }
-}
-
-/** Subscribes to an engine event if the bridge knows it; otherwise nothing will ever arrive. */
-export function onEngineEvent<E extends EngineEventName>(
-  event: E,
-  listener: (payload: EngineEvents[E]) => void,
-): () => void {
-  if (!hasBridge()) return () => undefined
-  try {
-    const on = window.pos!.on as unknown as (e: string, l: (p: unknown) => void) => () => void
-    return on(event, listener as (p: unknown) => void)
   } catch {
     return () => undefined
   }

@@ -1,18 +1,18 @@
 /**
  * Checkout at the counter: keypad entry in minor units (a cash-register keypad: digits push in from
  * the right), tip, then a payment QR with a countdown until the engine reports PAID or expiry.
- * Starting a payment needs the merchant engine; until it is part of the build, `charge` ends in the
- * `unavailable` error and the screen says so.
+ * Starting a payment needs the payment engine; while it starts, `charge` ends in the `unavailable`
+ * error and the screen says so. Expired, failed and cancelled checkouts each have their own state.
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { CheckoutPaid, CheckoutSession } from '@shared/domain/checkout'
 import { MAX_MINOR, tipForPercent, type CurrencyCode } from '@shared/domain/money'
 import type { IpcError } from '@shared/ipc/errors'
-import { callEngine, onEngineEvent } from '../bridge/pos'
+import { call, onEvent } from '../bridge/pos'
 
 export type KeypadKey = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '00' | 'back' | 'clear'
-export type CheckoutPhase = 'entry' | 'starting' | 'awaiting' | 'paid' | 'expired'
+export type CheckoutPhase = 'entry' | 'starting' | 'awaiting' | 'paid' | 'expired' | 'cancelled'
 export type Tip = { kind: 'none' } | { kind: 'percent'; percent: number } | { kind: 'custom'; minor: number }
 
 export const useCheckoutStore = defineStore('checkoutStore', () => {
@@ -24,6 +24,7 @@ export const useCheckoutStore = defineStore('checkoutStore', () => {
   const session = ref<CheckoutSession | null>(null)
   const paid = ref<CheckoutPaid | null>(null)
   const error = ref<IpcError | null>(null)
+  const receivedSats = ref(0)
 
   const tipMinor = computed(() => {
     const t = tip.value
@@ -69,7 +70,7 @@ export const useCheckoutStore = defineStore('checkoutStore', () => {
     if (!canCharge.value) return false
     phase.value = 'starting'
     error.value = null
-    const result = await callEngine('checkout:start', {
+    const result = await call('checkout:start', {
       amountMinor: amountMinor.value,
       tipMinor: tipMinor.value,
       currency: currency.value,
@@ -81,15 +82,33 @@ export const useCheckoutStore = defineStore('checkoutStore', () => {
       return false
     }
     session.value = result.value
+    receivedSats.value = 0
     phase.value = 'awaiting'
     return true
   }
 
+  /** Cancels the open checkout; a payment that lands first wins (PAID), and a failure is shown. */
   async function cancel(): Promise<void> {
     const s = session.value
-    if (s) await callEngine('checkout:cancel', { checkoutId: s.checkoutId })
+    if (s && phase.value === 'awaiting') {
+      const result = await call('checkout:cancel', { checkoutId: s.checkoutId })
+      if (!result.ok) {
+        // Already paid or closed: the event (or the state) tells what happened.
+        error.value = result.error
+        const state = await call('checkout:get', { checkoutId: s.checkoutId })
+        if (state.ok && state.value.state === 'paid') return
+      }
+    }
     session.value = null
     phase.value = 'entry'
+  }
+
+  /** Another state reported by the engine for the open checkout (partial payment, cancelled elsewhere). */
+  function markChanged(p: { checkoutId: string; state: string; receivedSats: number }): void {
+    if (session.value?.checkoutId !== p.checkoutId) return
+    receivedSats.value = p.receivedSats
+    if (p.state === 'cancelled' && phase.value === 'awaiting') phase.value = 'cancelled'
+    if (p.state === 'expired' && phase.value === 'awaiting') phase.value = 'expired'
   }
 
   function markPaid(payload: CheckoutPaid): void {
@@ -110,16 +129,17 @@ export const useCheckoutStore = defineStore('checkoutStore', () => {
     session.value = null
     paid.value = null
     error.value = null
+    receivedSats.value = 0
     phase.value = 'entry'
   }
 
   function listen(): () => void {
-    const offPaid = onEngineEvent('checkout:paid', markPaid)
-    const offExpired = onEngineEvent('checkout:expired', (p) => markExpired(p.checkoutId))
-    return () => {
-      offPaid()
-      offExpired()
-    }
+    const offs = [
+      onEvent('checkout:paid', markPaid),
+      onEvent('checkout:expired', (p) => markExpired(p.checkoutId)),
+      onEvent('checkout:changed', markChanged),
+    ]
+    return () => offs.forEach((off) => off())
   }
 
   function $reset(): void {
@@ -136,6 +156,7 @@ export const useCheckoutStore = defineStore('checkoutStore', () => {
     session,
     paid,
     error,
+    receivedSats,
     tipMinor,
     totalMinor,
     canCharge,
@@ -145,6 +166,7 @@ export const useCheckoutStore = defineStore('checkoutStore', () => {
     cancel,
     markPaid,
     markExpired,
+    markChanged,
     newSale,
     listen,
     $reset,

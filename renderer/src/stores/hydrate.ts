@@ -5,6 +5,10 @@
  */
 import { useAppStore } from './app'
 import { useCheckoutStore } from './checkout'
+import { useEngineStore } from './engine'
+import { useReceiptsStore } from './receipts'
+import { useRequestsStore } from './requests'
+import { useSubscribersStore } from './subscribers'
 import { useSessionStore } from './session'
 import { useSettingsStore } from './settings'
 
@@ -18,11 +22,15 @@ export async function hydrateAll(): Promise<void> {
 /** Loads what needs an unlocked session. */
 export async function hydrateUnlocked(): Promise<void> {
   const settings = useSettingsStore()
-  await settings.hydrate()
+  await Promise.all([settings.hydrate(), useEngineStore().hydrate()])
   if (settings.settings) useCheckoutStore().currency = settings.settings.currency
 }
 
 export function dehydrateLocked(): void {
   useCheckoutStore().$reset()
   useSettingsStore().$reset()
+  useEngineStore().$reset()
+  useReceiptsStore().$reset()
+  useRequestsStore().$reset()
+  useSubscribersStore().$reset()
 }

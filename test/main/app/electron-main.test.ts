@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { connect } from 'node:net'
 import { COMMAND_NAMES } from '../../../shared/ipc/contract'
 import { contentSecurityPolicy } from '../../../electron/main/app/csp'
 import { tempDir } from '../helpers'
@@ -32,6 +33,18 @@ afterAll(() => {
   delete process.env['PAYKIT_RENDERER_DIR']
   tmp.cleanup()
 })
+
+let listenerPort = 0
+/** True when something accepts a TCP connection on 127.0.0.1:port. */
+const canConnect = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
 
 const invoke = (command: string, request: unknown, event = invokeEvent(win.webContents, APP)) =>
   recorded.ipcHandlers.get(command)!(event, request)
@@ -156,14 +169,66 @@ describe('Electron main entry', () => {
     expect(await invoke('settings:get', {})).toMatchObject({ ok: false, error: { code: 'not-found' } })
   })
 
-  it('pushes events to the window and shuts down in reverse order on quit', async () => {
-    expect(mainModule.shutdown.names).toEqual(['app services', 'ipc', 'events'])
+  it('starts the payment engine in a worker thread once onboarding unlocks, and keeps it running when locked', async () => {
+    const engineEvents = () =>
+      win.webContents.sent
+        .filter((s) => s.channel === 'engine:status')
+        .map((s) => (s.payload as { state: string }).state)
+    expect(engineEvents()).toEqual([])
+    const draft = (await invoke('identity:draft', {})) as {
+      ok: true
+      value: { draftId: string; words: string[]; confirmPositions: number[] }
+    }
+    const created = await invoke('identity:create', {
+      draftId: draft.value.draftId,
+      confirmations: draft.value.confirmPositions.map((p) => draft.value.words[p - 1]),
+      pin: 'main-pin-2468',
+      homeserver: { kind: 'embedded' },
+    })
+    expect(created).toMatchObject({ ok: true, value: { locked: false } })
+    await vi.waitFor(() => expect(engineEvents()).toContain('running'), { timeout: 60_000 })
+    expect(engineEvents()[0]).toBe('starting')
+    // The engine runs on another thread: this (UI-driving) process has one more thread, not the ledger.
+    const status = (await invoke('engine:status', {})) as { ok: true; value: { state: string } }
+    expect(status.value.state).toBe('running')
+    const sale = (await invoke('checkout:start', {
+      amountMinor: 2100,
+      tipMinor: 0,
+      currency: 'SAT',
+      memo: 'test',
+    })) as {
+      ok: true
+      value: { qr: string; lightningInvoice: string; endpoint: { port: number } }
+    }
+    expect(sale.ok).toBe(true)
+    expect(sale.value.qr).toMatch(/^pubky:\/\/[a-z0-9]{52}\?/)
+    expect(sale.value.lightningInvoice).toMatch(/^lnbcrt/)
+    listenerPort = sale.value.endpoint.port
+    expect(await canConnect(listenerPort)).toBe(true)
+    // Locking gates the UI, not the till: commands are refused, the listener keeps accepting.
+    await invoke('session:lock', {})
+    expect(
+      await invoke('checkout:start', { amountMinor: 1, tipMinor: 0, currency: 'SAT', memo: '' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'locked' },
+    })
+    expect(await canConnect(listenerPort)).toBe(true)
+    expect(engineEvents()).not.toContain('stopped')
+  }, 90_000)
+
+  it('pushes events to the window and shuts down in reverse order on quit, the engine before the services', async () => {
+    expect(mainModule.shutdown.names).toEqual(['app services', 'engine', 'ipc', 'events'])
     await invoke('session:lock', {})
     expect(win.webContents.sent.map((s) => s.channel)).toContain('session:changed')
     const prevented = recorded.app.emit('before-quit')
     expect(prevented).toBe(true)
-    await vi.waitFor(() => expect(recorded.quitCalls).toBe(1))
+    await vi.waitFor(() => expect(recorded.quitCalls).toBe(1), { timeout: 30_000 })
     expect(recorded.ipcHandlers.size).toBe(0)
     expect(recorded.removedIpc).toHaveLength(COMMAND_NAMES.length)
-  })
+    // Newest first: no more IPC, then the engine (listener, /noise, ledger, in its worker), and only
+    // then the services that hold the identity secret. Its listener no longer accepts.
+    expect(await mainModule.shutdown.runAll()).toEqual(['events', 'ipc', 'engine', 'app services'])
+    expect(await canConnect(listenerPort)).toBe(false)
+  }, 60_000)
 })

@@ -2,14 +2,8 @@
 // schemas, the access policy, the router, the Electron preload and the browser-mode client script.
 import { describe, expect, it, vi } from 'vitest'
 import { runInNewContext } from 'node:vm'
-import {
-  COMMAND_NAMES,
-  ENGINE_COMMAND_NAMES,
-  ENGINE_EVENT_NAMES,
-  EVENT_NAMES,
-  POS_API_KEYS,
-} from '../../../shared/ipc/contract'
-import { engineRequestSchemas, requestSchemas } from '../../../shared/schema/requests'
+import { COMMAND_NAMES, EVENT_NAMES, POS_API_KEYS } from '../../../shared/ipc/contract'
+import { requestSchemas } from '../../../shared/schema/requests'
 import { COMMAND_ACCESS } from '../../../electron/main/ipc/policy'
 import { createRouter } from '../../../electron/main/ipc/router'
 import { clientScript } from '../../../electron/main/browser-mode/client-script'
@@ -35,13 +29,27 @@ const sorted = (xs: Iterable<string>) => [...xs].sort()
 
 describe('IPC contract consistency', () => {
   it('has commands and events, all domain:verb, with no name shared between lists', () => {
-    expect(COMMAND_NAMES.length).toBe(16)
-    expect(EVENT_NAMES).toEqual(['session:changed', 'settings:changed'])
-    for (const n of [...COMMAND_NAMES, ...EVENT_NAMES, ...ENGINE_COMMAND_NAMES, ...ENGINE_EVENT_NAMES]) {
-      expect(n).toMatch(/^[a-z]+:[a-z-]+$/)
-    }
-    const all = [...COMMAND_NAMES, ...EVENT_NAMES, ...ENGINE_COMMAND_NAMES, ...ENGINE_EVENT_NAMES]
-    expect(new Set(all).size).toBe(all.length)
+    expect(COMMAND_NAMES.length).toBe(42)
+    expect(sorted(EVENT_NAMES)).toEqual(
+      sorted([
+        'session:changed',
+        'settings:changed',
+        'engine:status',
+        'checkout:paid',
+        'checkout:expired',
+        'checkout:changed',
+        'receipts:new',
+        'requests:changed',
+        'subscribers:changed',
+        'billing:progress',
+      ]),
+    )
+    for (const n of [...COMMAND_NAMES, ...EVENT_NAMES]) expect(n).toMatch(/^[a-z]+:[a-z-]+$/)
+    expect(new Set(COMMAND_NAMES).size).toBe(COMMAND_NAMES.length)
+    expect(new Set(EVENT_NAMES).size).toBe(EVENT_NAMES.length)
+    // The engine's commands are real contract commands now (checkout, receipts, subscribers, …).
+    for (const n of ['checkout:start', 'receipts:export-csv', 'subscribers:bill', 'directory:add-method'])
+      expect(COMMAND_NAMES).toContain(n)
   })
 
   it('schemas, access policy and router cover exactly the contract commands', async () => {
@@ -51,13 +59,12 @@ describe('IPC contract consistency', () => {
       expect(sorted(Object.keys(requestSchemas))).toEqual(sorted(COMMAND_NAMES))
       expect(sorted(Object.keys(COMMAND_ACCESS))).toEqual(sorted(COMMAND_NAMES))
       expect(sorted(Object.keys(createRouter(services)))).toEqual(sorted(COMMAND_NAMES))
-      expect(sorted(Object.keys(engineRequestSchemas))).toEqual(sorted(ENGINE_COMMAND_NAMES))
     } finally {
       cleanup()
     }
   })
 
-  it('the Electron preload exposes exactly the contract keys, and nothing for engine commands', async () => {
+  it('the Electron preload exposes exactly the contract keys and refuses unknown events', async () => {
     await import('../../../electron/preload/index')
     expect(exposed.api).not.toBeNull()
     expect(sorted(Object.keys(exposed.api!))).toEqual(sorted(POS_API_KEYS))
@@ -65,8 +72,14 @@ describe('IPC contract consistency', () => {
     await (exposed.api!['session:status'] as (r: unknown) => Promise<unknown>)({})
     expect(exposed.invoked).toEqual([['session:status', {}]])
     expect(() =>
-      (exposed.api!['on'] as (e: string, l: () => void) => void)('checkout:paid', () => undefined),
+      (exposed.api!['on'] as (e: string, l: () => void) => void)('checkout:payed', () => undefined),
     ).toThrow(/Unknown event/)
+    expect(
+      typeof (exposed.api!['on'] as (e: string, l: () => void) => () => void)(
+        'checkout:paid',
+        () => undefined,
+      ),
+    ).toBe('function')
   })
 
   it('the browser-mode client script defines the same window.pos', () => {
@@ -83,6 +96,9 @@ describe('IPC contract consistency', () => {
     })
     const pos = window['pos'] as Record<string, unknown>
     expect(sorted(Object.keys(pos))).toEqual(sorted(POS_API_KEYS))
-    for (const n of ENGINE_COMMAND_NAMES) expect(pos[n]).toBeUndefined()
+    expect(typeof pos['checkout:start']).toBe('function')
+    expect(() => (pos['on'] as (e: string, l: () => void) => void)('no:such', () => undefined)).toThrow(
+      /Unknown event/,
+    )
   })
 })

@@ -18,9 +18,13 @@ describe('dispatcher', () => {
     const { dispatch, log, cleanup } = await setup()
     try {
       expect(await dispatch('__proto__', {})).toMatchObject({ ok: false, error: { code: 'invalid-input' } })
-      expect(await dispatch('checkout:start', {})).toMatchObject({
+      expect(await dispatch('checkout:begin', {})).toMatchObject({
         ok: false,
         error: { code: 'invalid-input', message: expect.stringContaining('Unknown command') },
+      })
+      expect(await dispatch('checkout:start', {})).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-input', message: expect.stringContaining('amountMinor') },
       })
       const r = await dispatch('identity:import-phrase', {
         phrase: 'secret words here',

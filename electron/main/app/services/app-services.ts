@@ -14,7 +14,11 @@ import type { DataPaths } from '../../platform/paths'
 import type { SecretStore } from '../../platform/secret-store'
 import { DEFAULT_COST, type ScryptCost } from '../../platform/sealed-box'
 import { StateFile } from '../../platform/state-file'
+import { join } from 'node:path'
 import { BackupService } from './backup'
+import { EngineService, type EngineServiceOptions } from './engine'
+import { EngineHost } from '../../core/engine/host'
+import { consoleLogger, type Logger } from '../../platform/logger'
 import { IdentityService } from './identity'
 import type { KeysPort } from './keys-port'
 import { SessionService } from './session'
@@ -32,6 +36,12 @@ export type AppServicesOptions = {
   readonly rng?: Rng
   /** scrypt cost for PIN checks and backups; tests lower it. */
   readonly cost?: ScryptCost
+  /**
+   * The payment engine. When given, it starts as soon as the identity secret is available (first
+   * unlock or end of onboarding); without it the engine can still be started by hand (tests).
+   */
+  readonly engine?: Partial<Pick<EngineServiceOptions, 'launch' | 'listener' | 'timers' | 'testClock'>>
+  readonly log?: Logger
 }
 
 export type AppServices = {
@@ -41,6 +51,7 @@ export type AppServices = {
   readonly identity: IdentityService
   readonly settings: SettingsService
   readonly backup: BackupService
+  readonly engine: EngineService
   info(): AppInfo
   accessState(): AccessState
   /** Shutdown: stops timers and wipes the in-memory secret. */
@@ -58,6 +69,23 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
   const identity = new IdentityService(opts.keys, vault, repo, session, clock, rng)
   const settings = new SettingsService(repo, session, vault, bus.emit)
   const backup = new BackupService(repo, session, identity, opts.keys, clock, cost)
+  const log = opts.log ?? consoleLogger
+  const engine = new EngineService({
+    dataDir: join(opts.paths.root, 'engine'),
+    emit: bus.emit,
+    log,
+    launch: opts.engine?.launch ?? ((o) => EngineHost.start(o)),
+    ...(opts.engine?.listener ? { listener: opts.engine.listener } : {}),
+    ...(opts.engine?.timers ? { timers: opts.engine.timers } : {}),
+    ...(opts.engine?.testClock ? { testClock: opts.engine.testClock } : {}),
+  })
+  if (opts.engine) {
+    // The till starts selling as soon as it can sign; a failed start is shown, not fatal.
+    session.onIdentityReady((secret) => {
+      const identity = repo.get().identity
+      if (identity) void engine.start(secret, identity.homeserver).catch(() => undefined)
+    })
+  }
   return {
     bus,
     repo,
@@ -65,6 +93,7 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     identity,
     settings,
     backup,
+    engine,
     info: () => ({
       name: 'Paykit POS',
       version: opts.version,
