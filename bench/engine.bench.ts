@@ -33,6 +33,7 @@ import { ReceiptBook } from '../electron/main/core/receipts/book'
 import { CheckoutService } from '../electron/main/core/checkout/service'
 import { PersistentAddressAllocator } from '../electron/main/core/checkout/address-allocator'
 import { OutboxRepo } from '../electron/main/core/billing/requests-repo'
+import { SimulatedLightningNode } from '../electron/main/core/payments/lightning'
 import { ReceiptIntake } from '../electron/main/core/listener/intake'
 import { PaykitListener } from '../electron/main/core/listener/server'
 import { parseWatchOnly, deriveAddress } from '../electron/main/core/methods/watch-only'
@@ -55,7 +56,7 @@ function pct(sorted: number[], p: number): number {
 // ---------------------------------------------------------------------------------------------
 // 1. Receipt latency
 
-async function receiptLatency(quick: boolean): Promise<BenchRow[]> {
+export async function receiptLatency(quick: boolean): Promise<BenchRow[]> {
   const PAYERS = 100
   const ROUNDS = quick ? 3 : 10
   const dir = mkdtempSync(join(tmpdir(), 'pos-bench-engine-'))
@@ -499,9 +500,112 @@ async function billingReal(quick: boolean): Promise<BenchRow[]> {
   return rows
 }
 
-export async function run({ quick }: { quick: boolean }): Promise<BenchRow[]> {
-  return [...(await receiptLatency(quick)), ...(await floodLag(quick)), ...(await billingReal(quick))]
+// ---------------------------------------------------------------------------------------------
+// 4. Autopay receipts: BOLT11 issued on the receipt path vs pre-issued (ReceiptIntake.prepareInvoices)
+
+/** A burst of autopay Lightning receipts through intake + ledger (on disk), in this process. */
+async function autopayBurst(prepare: boolean, n: number): Promise<number[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'pos-bench-autopay-'))
+  const db = openMerchantDb(join(dir, 'm.db'))
+  try {
+    const merchant = nativeProvider.ed25519PublicKey(systemRng(32))
+    const node = new SimulatedLightningNode({ nodeSecretKey: systemRng(32), crypto: nativeProvider })
+    const outbox = new OutboxRepo(db)
+    const intake = new ReceiptIntake({
+      db,
+      merchant,
+      receipts: new ReceiptBook(db),
+      checkouts: new CheckoutService({ db, clock: systemClock, merchant: z32Encode(merchant) }),
+      outbox,
+      lightning: node,
+      publishedMethods: () => new Set(['lightning']),
+      clock: systemClock,
+    })
+    const payers = Array.from({ length: n }, () => {
+      const secret = systemRng(32)
+      return nativeProvider.ed25519PublicKey(secret)
+    })
+    const now = Date.now()
+    payers.forEach((p, i) => {
+      outbox.insert(
+        {
+          request_id: `req_${i}`,
+          recipient: z32Encode(p),
+          kind: 'billing',
+          subscription_id: null,
+          amount: '2500',
+          currency: 'SAT',
+          amount_sats: 2500,
+          method: 'lightning',
+          description: 'Plan',
+          created_at: now,
+        },
+        now,
+      )
+      outbox.markPublished(`req_${i}`, Math.floor(now / 1000) + 3600, now)
+    })
+    if (prepare) await intake.prepareInvoices(payers.map((_, i) => `req_${i}`))
+    const lat: number[] = []
+    await Promise.all(
+      payers.map((p, i) => {
+        const t = performance.now()
+        return intake
+          .handle(
+            {
+              receiptId: `autopay_req_${i}`,
+              payer: p,
+              payee: merchant,
+              methodId: 'lightning',
+              amount: '2500',
+              currency: 'SAT',
+              createdAt: Math.floor(now / 1000),
+              metadata: {},
+            },
+            { identity: p, dialect: 'rust', generation: '0.8.0', pattern: 'IK', remoteAddress: 'bench' },
+          )
+          .then(() => lat.push(performance.now() - t))
+      }),
+    )
+    node.close()
+    return lat.sort((a, b) => a - b)
+  } finally {
+    db.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
+
+async function autopayLatency(quick: boolean): Promise<BenchRow[]> {
+  const n = 100
+  const rounds = quick ? 2 : 5
+  const issued: number[] = []
+  const prepared: number[] = []
+  for (let i = 0; i < rounds; i++) {
+    issued.push(...(await autopayBurst(false, n)))
+    prepared.push(...(await autopayBurst(true, n)))
+  }
+  issued.sort((a, b) => a - b)
+  prepared.sort((a, b) => a - b)
+  return [
+    {
+      group: 'engine',
+      metric: `autopay Lightning receipt → persisted, p99 (${n} at once, invoices pre-issued)`,
+      value: pct(prepared, 99),
+      unit: 'ms',
+      baseline: { name: 'invoice signed on the receipt path, p99', value: pct(issued, 99) },
+    },
+  ]
+}
+
+export async function run({ quick }: { quick: boolean }): Promise<BenchRow[]> {
+  return [
+    ...(await receiptLatency(quick)),
+    ...(await autopayLatency(quick)),
+    ...(await floodLag(quick)),
+    ...(await billingReal(quick)),
+  ]
+}
+
+export { autopayLatency }
 
 const [flag, ...rest] = process.argv.slice(2)
 if (flag === '--engine-flood')

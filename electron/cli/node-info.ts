@@ -20,6 +20,8 @@ export interface NodeInfo {
   linkRelayUrl: string
   port: number
   pid: number
+  /** Embedded/demo mode only: the loopback payment simulator the POS engine runs. */
+  simulatorUrl?: string | null
 }
 
 export function nodeInfoPath(dataDir: string): string {

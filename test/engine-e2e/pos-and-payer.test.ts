@@ -147,10 +147,26 @@ describe('checkouts paid by the CLI wallet', () => {
 
 describe('patterns other than IK', () => {
   it(
-    'NN, XX 0.8.0 and IK-raw prove no payer identity: the POS refuses a receipt, nothing is paid',
+    'IK-raw: the payer is authenticated by its published 0.8.0 key binding, and the sale is paid',
+    { timeout: 60_000 },
+    async () => {
+      // beforeAll ran `paykit directory publish --noise …`: /pub/noise.app/v0/{device} binds the
+      // payer's Noise key to its pubky. IK-raw sends no identity payload; the POS reads that binding.
+      const c = await checkout(900)
+      const r = await payer(s, ['pay', c.uri, '--pattern', 'ik-raw', '--json'])
+      expect(r.code, r.stderr).toBe(0)
+      expect(json<PayOut>(r)).toMatchObject({ pattern: 'IK-raw', checkoutState: 'paid' })
+      const row = await call<Row>(s.pos, 'checkoutGet', c.checkout.checkout_id)
+      expect(row['state']).toBe('paid')
+      expect(row['received_sats']).toBe(900)
+    },
+  )
+
+  it(
+    'NN and XX 0.8.0 prove no payer identity: the POS refuses a receipt, nothing is paid',
     { timeout: 90_000 },
     async () => {
-      for (const pattern of ['nn', 'xx', 'ik-raw']) {
+      for (const pattern of ['nn', 'xx']) {
         const c = await checkout(800)
         const r = await payer(s, ['pay', c.uri, '--pattern', pattern, '--json'])
         expect(r.code, pattern).toBe(2)

@@ -5,6 +5,7 @@
  * directories, a writer for our own homeserver (signed in lazily: reading needs no session), the
  * payer database, the subscription flow context, and the payment simulator client.
  */
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { wipe } from '../../main/core/util/bytes'
 import type { Database } from '../../main/core/storage/db'
@@ -16,10 +17,11 @@ import type { PubkyReader, PubkyWriter } from '../../main/core/store/types'
 import type { FlowContext } from '../../main/core/subscriptions/flow'
 import type { SimServiceClient } from '../../main/core/payments/sim-client'
 import { str, strs, type ParsedArgs, type OptionSpecs } from '../args'
-import type { CommandContext } from '../context'
+import { userPath, type CommandContext } from '../context'
 import { CliError, UsageError, withHint } from '../errors'
 import { unlockIdentity, type StoredIdentity } from '../identity-store'
-import { NETWORK_OPTIONS, resolveTarget, type Target } from '../network'
+import { NETWORK_OPTIONS, defaultNodeDir, resolveTarget, type Target } from '../network'
+import { nodeInfoPath, runningNode } from '../node-info'
 import { PASSPHRASE_ENV, readPassphrase } from '../secrets'
 import { DATA_DIR_OPTION, PASSPHRASE_OPTION, pathsFor } from '../commands/id'
 import { openPayerDb, PAYER_DB_FILE } from './db'
@@ -192,16 +194,46 @@ export async function openPayerSession(
   }
 }
 
-/** The simulator client from `--sim` or $PAYKIT_SIM_URL. */
+/**
+ * The simulator a running embedded node advertises: `simulatorUrl` in the `paykit-node.json` of
+ * the `--homeserver` folder (or of the default node folder when `--homeserver` is not given), as
+ * a Paykit POS in embedded/demo mode writes it. Undefined when there is no running node there or
+ * it names no simulator. Only a loopback http URL is taken (the client checks that too).
+ */
+export function nodeSimulatorUrl(ctx: CommandContext, args: ParsedArgs): string | undefined {
+  const homeserver = str(args.values, 'homeserver')
+  let dir: string
+  if (homeserver === undefined) dir = defaultNodeDir(ctx)
+  else {
+    if (homeserver === 'testnet' || /^https?:\/\//i.test(homeserver)) return undefined
+    dir = userPath(ctx.io, homeserver)
+  }
+  if (!runningNode(dir)) return undefined
+  try {
+    const url = (JSON.parse(readFileSync(nodeInfoPath(dir), 'utf8')) as { simulatorUrl?: unknown })
+      .simulatorUrl
+    return typeof url === 'string' && /^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}\/?$/.test(url)
+      ? url
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The simulator client from `--sim`, else $PAYKIT_SIM_URL, else the `simulatorUrl` a running
+ * embedded node advertises (`nodeSimulatorUrl`).
+ */
 export async function simClient(
   ctx: CommandContext,
   args: ParsedArgs,
   hint: string,
 ): Promise<SimServiceClient> {
-  const url = str(args.values, 'sim') ?? ctx.io.env[SIM_ENV]
+  const given = str(args.values, 'sim') ?? ctx.io.env[SIM_ENV]
+  const url = given === undefined || given === '' ? nodeSimulatorUrl(ctx, args) : given
   if (url === undefined || url === '')
     throw new UsageError(
-      `no payment backend: give --sim http://127.0.0.1:PORT (or set ${SIM_ENV}); this build pays through the payment simulator only`,
+      `no payment backend: give --sim http://127.0.0.1:PORT (or set ${SIM_ENV}, or use --homeserver with the data folder of a till running in demo mode); this build pays through the payment simulator only`,
       hint,
     )
   const { SimServiceClient } = await import('../../main/core/payments/sim-client')

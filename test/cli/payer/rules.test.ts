@@ -82,6 +82,16 @@ describe('decideAutopay', () => {
     })
   })
 
+  it('pays less than the agreed amount (a prorated first period or a credit), never more', () => {
+    expect(decideAutopay(request({ amount: '548' }), [agreement()], none, NOW)).toMatchObject({
+      pay: true,
+      sats: 548,
+    })
+    expect(decideAutopay(request({ amount: '1001' }), [agreement()], none, NOW)).toMatchObject({
+      reason: 'amount-mismatch',
+    })
+  })
+
   it('applies the per-payment maximum', () => {
     expect(decideAutopay(request(), [agreement()], { maxPerPaymentSats: 999 }, NOW)).toMatchObject({
       pay: false,

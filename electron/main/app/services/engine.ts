@@ -281,6 +281,8 @@ export class EngineService {
         linkRelayUrl: `${origin}/link`,
         port,
         pid: process.pid,
+        // Lets `paykit pay --homeserver <dir>` find the payment simulator without --sim.
+        simulatorUrl: id.simulatorUrl ?? null,
       }
       writeFileSync(join(this.embeddedNodeDir, 'paykit-node.json'), `${JSON.stringify(info, null, 2)}\n`, {
         mode: 0o600,

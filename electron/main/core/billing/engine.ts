@@ -21,6 +21,7 @@
  * DB work is batched (`policy.batchSize` rows per transaction) and the event loop is yielded to
  * between batches so the UI stays live during a 10,000-subscriber run.
  */
+import { afterCommit, transact } from '../storage/after-commit'
 import type { Database } from '../storage/db'
 import { EventBus } from '../observe/events'
 import type { Logger } from '../observe/logger'
@@ -32,7 +33,7 @@ import { frequencyFromJson, type Frequency } from '../subscriptions/frequency'
 import { BillingRepo, type PauseRow, type SubscriptionRow } from './repo'
 import { OutboxRepo, type OutboxRow } from './requests-repo'
 import type { OutgoingRequest, RequestPublisher } from './ports'
-import { calendarSchedule, type BillingSchedule, type ScheduleInput } from './schedule'
+import { calendarSchedule, stubCharge, type BillingSchedule, type ScheduleInput } from './schedule'
 import { DEFAULT_POLICY, type BillingPolicy } from './policy'
 import { BillingError } from './errors'
 
@@ -198,7 +199,7 @@ export class BillingEngine {
     )
     for (let i = 0; i < due.length; i += this.policy.batchSize) {
       const batch = due.slice(i, i + this.policy.batchSize)
-      this.db.transaction(() => {
+      transact(this.db, () => {
         for (const d of batch) {
           this.db.run(
             `UPDATE subscriptions SET state = 'ended', ended_at = ?, end_reason = 'unpaid', updated_at = ?
@@ -228,7 +229,7 @@ export class BillingEngine {
     let after = ''
     let done = 0
     for (;;) {
-      const n = this.db.transaction(() => {
+      const n = transact(this.db, () => {
         const page = this.repo.pageSubscriptions(states, after, this.policy.batchSize)
         if (page.length === 0) return 0
         const last = page[page.length - 1]!.subscription_id
@@ -283,6 +284,30 @@ export class BillingEngine {
           summary.periodsSkipped++
         continue
       }
+      // A stub period 0 (anchor between billing days) is billed its prorated share, not a whole cycle.
+      const cycle = index === 0 ? (this.schedule.stubCycle?.(input) ?? null) : null
+      const charge = cycle
+        ? stubCharge(sub.amount, sub.amount_sats, period, cycle)
+        : { amount: sub.amount, amountSats: sub.amount_sats }
+      if (charge.amountSats <= 0) {
+        // A stub too short to cost a whole sat: nothing to request; recorded so the cursor moves on.
+        if (
+          this.repo.insertPeriodIfAbsent({
+            subscription_id: sub.subscription_id,
+            period_index: index,
+            period_start: period.start,
+            period_end: period.end,
+            request_id: null,
+            amount: charge.amount,
+            amount_sats: 0,
+            state: 'skipped',
+            due_at: period.start,
+            created_at: now,
+          })
+        )
+          summary.periodsSkipped++
+        continue
+      }
       const requestId = newId('req', { now: () => now }, this.rng)
       const created = this.repo.insertPeriodIfAbsent({
         subscription_id: sub.subscription_id,
@@ -290,8 +315,8 @@ export class BillingEngine {
         period_start: period.start,
         period_end: period.end,
         request_id: requestId,
-        amount: sub.amount,
-        amount_sats: sub.amount_sats,
+        amount: charge.amount,
+        amount_sats: charge.amountSats,
         state: 'pending',
         due_at: period.start,
         created_at: now,
@@ -303,9 +328,9 @@ export class BillingEngine {
           recipient: sub.subscriber,
           kind: 'billing',
           subscription_id: sub.subscription_id,
-          amount: sub.amount,
+          amount: charge.amount,
           currency: sub.currency,
-          amount_sats: sub.amount_sats,
+          amount_sats: charge.amountSats,
           method: sub.method,
           description: `Subscription payment: ${sub.description}`,
           created_at: now,
@@ -327,7 +352,7 @@ export class BillingEngine {
     )
     if (rows.length === 0) return
     const emitted: Array<() => void> = []
-    this.db.transaction(() => {
+    transact(this.db, () => {
       for (const r of rows) {
         const cancelFirst = r.cancel_at !== null && (r.ends_at === null || r.cancel_at <= r.ends_at)
         if (cancelFirst) {
@@ -418,7 +443,7 @@ export class BillingEngine {
       const errors = await settleAll(page, this.policy.publishConcurrency, (row) =>
         this.publisher.publish(this.outgoing(row, expiresMs, periods.get(row.request_id)?.index ?? null)),
       )
-      this.db.transaction(() => {
+      transact(this.db, () => {
         page.forEach((row, i) => {
           const error = errors[i]
           if (error !== null) {
@@ -469,7 +494,7 @@ export class BillingEngine {
       const errors = await settleAll(rows, this.policy.publishConcurrency, (row) =>
         this.publisher.publish(this.outgoing(row, expiresMs, row.period_index)),
       )
-      this.db.transaction(() => {
+      transact(this.db, () => {
         rows.forEach((row, i) => {
           if (errors[i] !== null) {
             this.outbox.markFailed(row.request_id, toPaykitError(errors[i]).message, now)
@@ -499,7 +524,7 @@ export class BillingEngine {
       const errors = await settleAll(page, this.policy.publishConcurrency, (row) =>
         this.publisher.remove(row.recipient, row.request_id),
       )
-      this.db.transaction(() => {
+      transact(this.db, () => {
         page.forEach((row, i) => {
           if (errors[i] !== null) {
             summary.removeFailed++
@@ -519,7 +544,7 @@ export class BillingEngine {
    * refused (that is a second payment to reconcile, not a state change).
    */
   markRequestPaid(requestId: string, receiptId: string, paidAt: number): { changed: boolean } {
-    const result = this.db.transaction(() => {
+    const result = transact(this.db, () => {
       const out = this.outbox.get(requestId)
       if (!out)
         throw new BillingError(
@@ -554,13 +579,17 @@ export class BillingEngine {
       }
       return { changed: true, period }
     })
-    if (result.changed && result.period) {
-      this.events.emit('billing:period-paid', {
-        subscriptionId: result.period.subscription_id,
-        periodIndex: result.period.period_index,
-        requestId,
-        receiptId,
-      })
+    const period = result.period
+    if (result.changed && period) {
+      // markRequestPaid may run inside a caller's transaction: announce only what is committed.
+      afterCommit(this.db, () =>
+        this.events.emit('billing:period-paid', {
+          subscriptionId: period.subscription_id,
+          periodIndex: period.period_index,
+          requestId,
+          receiptId,
+        }),
+      )
     }
     return { changed: result.changed }
   }

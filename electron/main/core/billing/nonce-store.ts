@@ -10,6 +10,7 @@
  *   verifiable after their 7-day expiry) is stored with `expires_at` = `FOREVER_MS`.
  * Expired rows are swept by `cleanup`.
  */
+import { transact } from '../storage/after-commit'
 import type { Database } from '../storage/db'
 import type { NonceStore } from '../subscriptions/flow/nonce-store'
 import { InputError } from '../util/errors'
@@ -36,7 +37,7 @@ export class PersistentNonceStore implements NonceStore {
    */
   checkAndMark(nonceHex: string, expiresAt: number, now: number, context = 'subscription'): boolean {
     checkNonce(nonceHex)
-    return this.db.transaction(() => {
+    return transact(this.db, () => {
       // An expired entry no longer protects anything; replace it rather than refuse forever.
       this.db.run('DELETE FROM nonces WHERE nonce = ? AND expires_at <= ?', nonceHex, now)
       return (
@@ -74,7 +75,7 @@ export class PersistentNonceStore implements NonceStore {
   put(nonceHex: string, context: string, expiresAtMs: number | null): void {
     checkNonce(nonceHex)
     const now = this.now()
-    this.db.transaction(() => {
+    transact(this.db, () => {
       this.db.run('DELETE FROM nonces WHERE nonce = ? AND expires_at <= ?', nonceHex, now)
       this.db.run(
         'INSERT INTO nonces (nonce, context, expires_at, seen_at) VALUES (?, ?, ?, ?) ON CONFLICT (nonce) DO NOTHING',

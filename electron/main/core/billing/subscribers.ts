@@ -7,6 +7,7 @@
  * Signature verification and nonce checks happen before `importAgreement` (core/subscriptions);
  * this module mirrors what was agreed and tracks the local lifecycle.
  */
+import { transact } from '../storage/after-commit'
 import type { Database } from '../storage/db'
 import { Amount } from '../money/amount'
 import { z32Encode } from '../keys/z32'
@@ -182,7 +183,7 @@ export class SubscriberService {
     if (mirror.endsAt !== null && mirror.endsAt <= mirror.startsAt) {
       throw new BillingError('invalid-agreement', 'the agreement ends before it starts')
     }
-    return this.db.transaction(() => {
+    return transact(this.db, () => {
       const existing = this.repo.getSubscription(mirror.subscriptionId)
       if (existing) {
         if (existing.signed_json === mirror.signedJson) return { created: false }
@@ -223,7 +224,7 @@ export class SubscriberService {
 
   /** Pauses billing: periods that start while paused are skipped for good (not billed later). */
   pause(id: string, now: number): void {
-    this.db.transaction(() => {
+    transact(this.db, () => {
       const sub = this.require(id)
       if (sub.state === 'paused') return
       if (sub.state !== 'active')
@@ -240,7 +241,7 @@ export class SubscriberService {
 
   /** Resumes billing from the next period that starts after `now`. */
   resume(id: string, now: number): void {
-    this.db.transaction(() => {
+    transact(this.db, () => {
       const sub = this.require(id)
       if (sub.state === 'active') return
       if (sub.state !== 'paused')
@@ -270,7 +271,7 @@ export class SubscriberService {
     now: number,
     reason: string | null = null,
   ): { cancelAt: number } {
-    return this.db.transaction(() => {
+    return transact(this.db, () => {
       const sub = this.require(id)
       if (sub.state === 'cancelled' || sub.state === 'ended') {
         throw new BillingError('invalid-state', `subscription ${id} is already ${sub.state}`)
@@ -315,7 +316,7 @@ export class SubscriberService {
     now: number,
     rounding: RoundingMode = 'nearest',
   ): AmountChange {
-    return this.db.transaction(() => {
+    return transact(this.db, () => {
       const sub = this.require(id)
       if (
         mirror.subscriptionId !== id ||

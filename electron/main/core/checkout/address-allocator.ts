@@ -5,6 +5,7 @@
  * crash nor two tills on one database can hand out an address twice. Gaps (an index allocated for
  * a checkout that was then abandoned) are fine; reuse is not.
  */
+import { transact } from '../storage/after-commit'
 import type { Database } from '../storage/db'
 import type { AddressAllocator, AddressDeriver } from './ports'
 
@@ -16,7 +17,7 @@ export class PersistentAddressAllocator implements AddressAllocator {
   ) {}
 
   next(now: number): { address: string; index: number } {
-    return this.db.transaction(() => {
+    return transact(this.db, () => {
       this.db.run(
         'INSERT INTO address_index (xpub, next_index) VALUES (?, 0) ON CONFLICT (xpub) DO NOTHING',
         this.xpub,

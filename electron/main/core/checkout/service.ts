@@ -6,6 +6,7 @@
  * and only then announced (`checkout:*` events). A settled checkout also writes its receipt to the
  * receipt book in that same transaction, so end-of-day totals include walk-in sales.
  */
+import { afterCommit, transact } from '../storage/after-commit'
 import type { Database } from '../storage/db'
 import type { Clock } from '../util/clock'
 import { systemRng, type Rng } from '../util/rng'
@@ -148,7 +149,7 @@ export class CheckoutService {
           expirySeconds: Math.ceil(ttl / 1000),
         })
       : null
-    const row = this.o.db.transaction(() => {
+    const row = transact(this.o.db, () => {
       // Allocated in the insert's transaction: an address is recorded with its checkout or not at all.
       const onchain = methods.includes('onchain') ? this.o.addresses!.next(now) : null
       const r: CheckoutRow = {
@@ -180,7 +181,7 @@ export class CheckoutService {
       this.repo.insert(r)
       return r
     })
-    this.events.emit('checkout:created', { checkout: row })
+    afterCommit(this.o.db, () => this.events.emit('checkout:created', { checkout: row }))
     return row
   }
 
@@ -191,7 +192,7 @@ export class CheckoutService {
    */
   markPaid(checkoutId: string, payment: CheckoutPayment, options: MarkPaidOptions = {}): PaymentOutcome {
     const now = this.o.clock.now()
-    const outcome = this.o.db.transaction((): PaymentOutcome => {
+    const outcome = transact(this.o.db, (): PaymentOutcome => {
       const row = this.require(checkoutId)
       const t = transition(this.repo.facts(row), { type: 'payment', payment })
       switch (t.kind) {
@@ -261,17 +262,16 @@ export class CheckoutService {
     })
     if (outcome.changed) {
       const c = outcome.checkout
-      this.events.emit('checkout:payment', {
-        checkout: c,
-        effect: outcome.effect,
-        amountSats: payment.amountSats,
-      })
-      if (outcome.settled) {
-        this.events.emit('checkout:paid', {
+      const overpaidSats = Math.max(0, c.received_sats - dueSats(this.repo.facts(c)))
+      // Deferred to the outermost commit: markPaid may run inside a caller's transaction.
+      afterCommit(this.o.db, () => {
+        this.events.emit('checkout:payment', {
           checkout: c,
-          overpaidSats: Math.max(0, c.received_sats - dueSats(this.repo.facts(c))),
+          effect: outcome.effect,
+          amountSats: payment.amountSats,
         })
-      }
+        if (outcome.settled) this.events.emit('checkout:paid', { checkout: c, overpaidSats })
+      })
     }
     return outcome
   }
@@ -279,7 +279,7 @@ export class CheckoutService {
   /** Expires every open checkout whose time is up at the clock's `now`; returns how many. */
   expireDue(limit = 500): number {
     const now = this.o.clock.now()
-    const expired = this.o.db.transaction(() => {
+    const expired = transact(this.o.db, () => {
       const out: CheckoutRow[] = []
       for (const id of this.repo.openExpiredIds(now, limit)) {
         const row = this.require(id)
@@ -295,13 +295,15 @@ export class CheckoutService {
       }
       return out
     })
-    for (const c of expired) this.events.emit('checkout:expired', { checkout: c })
+    afterCommit(this.o.db, () => {
+      for (const c of expired) this.events.emit('checkout:expired', { checkout: c })
+    })
     return expired.length
   }
 
   cancel(checkoutId: string, reason: string | null = null): CheckoutRow {
     const now = this.o.clock.now()
-    const result = this.o.db.transaction(() => {
+    const result = transact(this.o.db, () => {
       const row = this.require(checkoutId)
       const t = transition(this.repo.facts(row), { type: 'cancel', now })
       if (t.kind === 'refused') throw new CheckoutError(t.code, t.reason)
@@ -315,7 +317,8 @@ export class CheckoutService {
       )
       return { row: this.require(checkoutId), changed: true }
     })
-    if (result.changed) this.events.emit('checkout:cancelled', { checkout: result.row })
+    if (result.changed)
+      afterCommit(this.o.db, () => this.events.emit('checkout:cancelled', { checkout: result.row }))
     return result.row
   }
 }

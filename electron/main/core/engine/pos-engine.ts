@@ -18,6 +18,8 @@
  * is the payer's own receipt (recorded at intake, with its receipt_id), and CheckoutService would
  * otherwise write a second, differently-numbered receipt when the checkout settles.
  */
+import { transact } from '../storage/after-commit'
+import { removeEmbeddedNodeInfo, writeEmbeddedNodeInfo } from './node-info-file'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { HDKey } from '@scure/bip32'
@@ -61,6 +63,7 @@ import {
   validateEndpoint,
   checkMethodId,
 } from '../directory'
+import { isKeyBound, readNoiseKeyBindings } from '../directory/key-binding'
 import { RequestOutbox, outboxPublisher } from '../requests/outbox'
 import { DbOutboxIndex } from '../requests/outbox-index'
 import { DbRequestDedupe } from '../requests/dedupe'
@@ -183,6 +186,7 @@ interface Running {
   /** The subscription flow as this merchant (provider). */
   flow: FlowContext
   listener: PaykitListener
+  intake: ReceiptIntake
   /** Published methods (intake reads `current` on every receipt). */
   methods: { current: DirectoryMethod[] }
   timers: NodeJS.Timeout[]
@@ -325,6 +329,21 @@ export class PosEngine implements EngineApi {
       }
       const n = attach ?? node!
       homeserver = n.homeserverPublicKey
+      if (node) {
+        // Our own node: say where it and the simulator listen, for wallets on this computer.
+        const nodeDir = join(o.dataDir, 'pubky')
+        writeEmbeddedNodeInfo(nodeDir, {
+          kind: 'embedded',
+          homeserverPublicKey: node.homeserverPublicKey,
+          homeserverUrl: node.homeserverUrl,
+          relayUrl: node.relayUrl,
+          linkRelayUrl: node.linkRelayUrl,
+          port: node.port,
+          pid: process.pid,
+          simulatorUrl: sim?.url ?? null,
+        })
+        cleanup.push(() => removeEmbeddedNodeInfo(nodeDir, process.pid))
+      }
       gateway = await PubkyGateway.open({ kind: 'embedded', relayUrl: n.relayUrl })
       reader = new HttpPubkyReader({ homeserverUrl: () => n.homeserverUrl })
     } else {
@@ -450,6 +469,12 @@ export class PosEngine implements EngineApi {
       ...(chain ? { chain } : {}),
       ...(allocator ? { addresses: allocator } : {}),
       ...(this.logger ? { logger: this.logger.child({ component: 'intake' }) } : {}),
+      // IK-raw payers: their 0.8.0 key binding on their homeserver (signature + freshness).
+      keyBindings: async (payer, x25519Static) =>
+        isKeyBound(
+          await withTimeout(readNoiseKeyBindings(reader, payer, { clock, provider: this.crypto }), 5_000),
+          x25519Static,
+        ),
     })
     const lo = o.listener ?? {}
     const listener = await PaykitListener.start({
@@ -543,6 +568,7 @@ export class PosEngine implements EngineApi {
         provider: this.crypto,
       },
       listener,
+      intake,
       methods: methodsRef,
       timers: [],
       busy: new Set(),
@@ -655,7 +681,10 @@ export class PosEngine implements EngineApi {
     await withTimeout(r.gateway.signout(r.z32), 5_000).catch(() => {})
     await r.sim?.close().catch(() => {})
     r.simLightning?.close()
-    if (r.node) await r.node.close().catch(() => {})
+    if (r.node) {
+      removeEmbeddedNodeInfo(join(this.o.dataDir, 'pubky'), process.pid)
+      await r.node.close().catch(() => {})
+    }
     // 4. ledger
     r.db.close()
     // 5. secrets
@@ -835,7 +864,8 @@ export class PosEngine implements EngineApi {
     let received = 0
     for (const q of result.requests) {
       const v = q.view
-      const stored = r.db.transaction(
+      const stored = transact(
+        r.db,
         () =>
           r.dedupe.claim(q.sender, q.requestId, v.expiresAt) &&
           r.inboxRepo.insertIfNew({
@@ -977,7 +1007,18 @@ export class PosEngine implements EngineApi {
     const p = r.billing.runOnce(this.clock.now())
     this.billingRunning = p
     try {
-      return await p
+      const summary = await p
+      // Invoices for the Lightning requests now out, issued off the receipt path (intake).
+      this.background(r, 'prepare-invoices', () => {
+        const ids = r.db
+          .all<{ request_id: string }>(
+            `SELECT request_id FROM requests_out WHERE state = 'published' AND method = 'lightning'
+             ORDER BY created_at DESC LIMIT 1000`,
+          )
+          .map((x) => x.request_id)
+        return r.intake.prepareInvoices(ids)
+      })
+      return summary
     } finally {
       this.billingRunning = undefined
     }
@@ -1211,7 +1252,7 @@ export class PosEngine implements EngineApi {
       }
       for (const payment of seen) {
         try {
-          const changed = r.db.transaction(() => {
+          const changed = transact(r.db, () => {
             // Looked up in the transaction that settles: a payer's receipt recorded a moment ago
             // is found, so a sale never gets two receipts.
             const receiptId =

@@ -47,6 +47,7 @@
  * run, so the engine plugs core/payments' simulators into these ports (`SimulatedLightningNode`,
  * `SimulatedChain`); everything on the merchant's side of the ports is the production path.
  */
+import { transact } from '../storage/after-commit'
 import type { AddressAllocator } from '../checkout/ports'
 import { CheckoutError, type CheckoutService } from '../checkout/service'
 import type { CheckoutRow } from '../checkout/repo'
@@ -81,7 +82,25 @@ export interface PeerContext {
   generation: string | null
   pattern: string
   remoteAddress: string
+  /** The peer's X25519 static key as the handshake proved it (IK, IK-raw, XX). */
+  x25519Static?: Uint8Array
+  /**
+   * Per-session memo of IK-raw key-binding checks: payer z32 → bound or not. Shared by every
+   * message of one session (the dispatcher copies the context shallowly), so a session costs at
+   * most one directory read per payer it names.
+   */
+  bindingChecks?: Map<string, boolean>
 }
+
+/**
+ * Whether `payer` (z32) has published a valid 0.8.0 key binding (signature by the payer's
+ * identity, fresh) for `x25519Static` — pubky-noise.md §3.3, directory/key-binding.ts. Errors
+ * (unreachable homeserver, timeout) are reported as false by the caller.
+ */
+export type KeyBindingCheck = (payer: string, x25519Static: Uint8Array) => Promise<boolean>
+
+/** Most distinct payers one IK-raw session may ask us to look up. */
+export const MAX_BINDING_CHECKS_PER_SESSION = 4
 
 /** The part of `BillingEngine` intake needs (marking a billing period paid). */
 export interface BillingPort {
@@ -111,7 +130,26 @@ export interface IntakeOptions {
   logger?: Logger
   /** On-chain proofs below this many confirmations are refused (default 0: mempool counts). */
   minConfirmations?: number
+  /**
+   * Authenticates IK-raw payers (no identity payload) by their published key binding. Without it
+   * an IK-raw session proves no identity and receipts are refused (UNAUTHENTICATED).
+   */
+  keyBindings?: KeyBindingCheck
+  /** How long receipts wait to share one commit (see `ReceiptIntake.maybeFlush`). */
+  groupCommit?: GroupCommitPolicy
 }
+
+/** Group-commit window. `{ minWaitMs: 0, maxWaitMs: 0 }` commits at the next loop turn, as before. */
+export interface GroupCommitPolicy {
+  /** A batch that stopped growing is committed once it is this old. */
+  minWaitMs?: number
+  /** A batch still growing is committed once it is this old. */
+  maxWaitMs?: number
+  /** Or once it holds this many receipts. */
+  maxOps?: number
+}
+
+export const DEFAULT_GROUP_COMMIT: Required<GroupCommitPolicy> = { minWaitMs: 2, maxWaitMs: 25, maxOps: 256 }
 
 /** What intake answers: the receipt to confirm, and (flat dialect) when it was confirmed. */
 export interface IntakeReply {
@@ -161,6 +199,15 @@ export function proofOf(receipt: Receipt): PaymentProof | null {
 
 const SAT_RE = /^(0|[1-9][0-9]{0,15})$/
 
+/** The whole-sat amount of a request (its `amount_sats`, or a SAT amount), or null. */
+function satsOf(r: OutboxRow): number | null {
+  const sats = r.amount_sats ?? (r.currency === 'SAT' && SAT_RE.test(r.amount) ? Number(r.amount) : null)
+  return sats !== null && sats > 0 ? sats : null
+}
+
+/** Most invoices held ready at once (memory bound: a BOLT11 is ~0.5 KB). */
+export const MAX_PREPARED_INVOICES = 10_000
+
 export class ReceiptIntake {
   private readonly o: IntakeOptions
   private readonly me: string
@@ -170,15 +217,22 @@ export class ReceiptIntake {
     resolve: (r: IntakeReply) => void
     reject: (e: unknown) => void
   }[] = []
+  /** Invoices issued ahead of the receipt for outstanding requests (`prepareInvoices`). */
+  private readonly prepared = new Map<string, { bolt11: string; expiresAtMs: number }>()
+  private batchOpenedAt = 0
+  private batchSeen = 0
+  private readonly groupCommit: Required<GroupCommitPolicy>
 
   constructor(options: IntakeOptions) {
     this.o = options
     this.me = z32Encode(options.merchant)
     this.crypto = options.crypto ?? defaultProvider()
+    this.groupCommit = { ...DEFAULT_GROUP_COMMIT, ...options.groupCommit }
   }
 
   /** Handles one RequestReceipt (a new receipt, a replay, or a proof). Throws `ListenerError`. */
-  async handle(receipt: Receipt, peer: PeerContext): Promise<IntakeReply> {
+  async handle(receipt: Receipt, sessionPeer: PeerContext): Promise<IntakeReply> {
+    const peer = await this.authenticateRaw(receipt, sessionPeer)
     this.checkParties(receipt, peer)
     const proof = proofOf(receipt)
     if (proof) return this.handleProof(receipt, proof, peer)
@@ -209,20 +263,44 @@ export class ReceiptIntake {
    * transaction, so a burst of payers costs one fsync instead of one each. Each op still succeeds
    * or fails on its own (its checks run before its only write, `recordConfirmed`'s insert), and no
    * promise resolves — so no ConfirmReceipt is sent — before the transaction has committed. The
-   * receipt book's `receipt:recorded` event fires inside the batch, a moment before the commit.
+   * receipt book's `receipt:recorded` events are queued (`afterCommit`) and fire after the COMMIT,
+   * before the promises resolve; a rolled-back batch announces nothing.
    */
   private commit(run: () => IntakeReply): Promise<IntakeReply> {
     return new Promise((resolve, reject) => {
       this.batch.push({ run, resolve, reject })
-      if (this.batch.length === 1) setImmediate(() => this.flush())
+      if (this.batch.length === 1) {
+        this.batchOpenedAt = performance.now()
+        this.batchSeen = 1
+        setImmediate(() => this.maybeFlush())
+      }
     })
+  }
+
+  /**
+   * When to commit the open batch. The commit's fsync blocks the event loop, so a burst of payers
+   * whose first receipt is committed alone waits a whole fsync before the rest are even read (the
+   * profile showed "1 op, then 99 ops": two fsyncs on every receipt's path but the first). So the
+   * batch stays open, one event-loop turn at a time (each turn reads every socket that is ready),
+   * while it is still growing — but never longer than `groupCommit.maxWaitMs` or past `maxOps`;
+   * and a batch that stopped growing is committed once `minWaitMs` has passed (a lone payer pays
+   * at most that). No receipt is confirmed before its commit either way.
+   */
+  private maybeFlush(): void {
+    const { minWaitMs, maxWaitMs, maxOps } = this.groupCommit
+    const age = performance.now() - this.batchOpenedAt
+    const grew = this.batch.length > this.batchSeen
+    this.batchSeen = this.batch.length
+    const wait = this.batch.length < maxOps && age < maxWaitMs && (grew || age < minWaitMs)
+    if (wait) setImmediate(() => this.maybeFlush())
+    else this.flush()
   }
 
   private flush(): void {
     const ops = this.batch.splice(0)
     const results: ({ ok: true; value: IntakeReply } | { ok: false; error: unknown })[] = []
     try {
-      this.o.db.transaction(() => {
+      transact(this.o.db, () => {
         for (const op of ops) {
           try {
             results.push({ ok: true, value: op.run() })
@@ -242,11 +320,37 @@ export class ReceiptIntake {
     })
   }
 
+  /**
+   * IK-raw (0.8.0) carries no identity payload: the initiator's identity comes from pkarr /
+   * the homeserver (pubky-noise.md §1, §3.3). When the receipt names a payer, that payer's
+   * published key bindings are read and the session counts as that payer only if one of them binds
+   * the X25519 key the handshake proved. Any other outcome leaves the session unauthenticated.
+   */
+  private async authenticateRaw(receipt: Receipt, peer: PeerContext): Promise<PeerContext> {
+    if (peer.identity || peer.pattern !== 'IK-raw' || !peer.x25519Static || !this.o.keyBindings) return peer
+    const payer = z32Encode(receipt.payer)
+    const memo = peer.bindingChecks
+    let bound = memo?.get(payer)
+    if (bound === undefined) {
+      if (memo && memo.size >= MAX_BINDING_CHECKS_PER_SESSION) return peer
+      try {
+        bound = await this.o.keyBindings(payer, peer.x25519Static)
+      } catch (e) {
+        this.o.logger?.info('intake.key-binding-unavailable', { payer, error: e })
+        bound = false
+      }
+      memo?.set(payer, bound)
+    }
+    return bound ? { ...peer, identity: receipt.payer } : peer
+  }
+
   private checkParties(receipt: Receipt, peer: PeerContext): void {
     if (!peer.identity)
       fail(
         'UNAUTHENTICATED',
-        `a ${peer.pattern} session proves no identity; connect with IK (or XX 1.x) to ask for a receipt`,
+        peer.pattern === 'IK-raw'
+          ? 'this IK-raw session proves no identity: the receipt payer has published no fresh key binding (/pub/noise.app/v0/) for this Noise key; publish one or connect with IK'
+          : `a ${peer.pattern} session proves no identity; connect with IK (or XX 1.x) to ask for a receipt`,
       )
     if (!equalBytes(receipt.payee, this.o.merchant)) fail('WRONG_PAYEE', 'I am not the intended payee')
     if (!equalBytes(receipt.payer, peer.identity!))
@@ -343,22 +447,71 @@ export class ReceiptIntake {
     return methodId === 'lightning' ? ref.checkout.lightning_invoice : ref.checkout.onchain_address
   }
 
+  /**
+   * Issues, ahead of any receipt, the Lightning invoice each outstanding Lightning request will be
+   * confirmed with, so signing it (≈2 ms of BOLT11 ECDSA on the simulator's pure-JS signer) is off
+   * the receipt path: a burst of autopay receipts then costs a map lookup each instead of a
+   * signature each. Yields to the event loop after every invoice, so a receipt waits behind one
+   * signature at most. Each prepared invoice is handed to ONE receipt (taken, never reused); one
+   * with under a minute left, or for a request no longer open, is not used and the receipt gets a
+   * fresh one as before. Held in memory only: after a restart receipts fall back to issuing.
+   * Returns how many were prepared.
+   */
+  async prepareInvoices(requestIds: readonly string[]): Promise<number> {
+    if (!this.o.lightning) return 0
+    let n = 0
+    for (const id of requestIds) {
+      if (this.prepared.size >= MAX_PREPARED_INVOICES) break
+      if (this.prepared.has(id)) continue
+      const r = this.o.outbox.get(id)
+      if (!r || r.method !== 'lightning' || (r.state !== 'published' && r.state !== 'pending')) continue
+      if (satsOf(r) === null) continue
+      try {
+        const inv = await this.issueInvoice(r)
+        this.prepared.set(id, inv)
+        n++
+      } catch (e) {
+        this.o.logger?.info('intake.prepare-invoice-failed', { requestId: id, error: e })
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+    return n
+  }
+
+  /** How many prepared invoices are waiting for their receipt. */
+  get preparedInvoices(): number {
+    return this.prepared.size
+  }
+
+  private async issueInvoice(r: OutboxRow): Promise<{ bolt11: string; expiresAtMs: number }> {
+    const left = r.expires_at === null ? 3600 : r.expires_at - nowSeconds(this.o.clock)
+    const inv = await this.o.lightning!.createInvoice({
+      amountSats: satsOf(r)!,
+      memo: r.description ?? `Payment request ${r.request_id}`,
+      expirySecs: Math.max(60, Math.min(left, 86_400)),
+    })
+    return { bolt11: inv.bolt11, expiresAtMs: inv.expiresAt * 1000 }
+  }
+
+  private takePrepared(requestId: string): string | null {
+    const p = this.prepared.get(requestId)
+    if (!p) return null
+    this.prepared.delete(requestId)
+    return p.expiresAtMs - this.o.clock.now() >= 60_000 ? p.bolt11 : null
+  }
+
   private async freshEndpoint(ref: Reference, receipt: Receipt): Promise<string> {
     if (ref.kind !== 'request') throw new Error('unreachable: checkouts carry their endpoints')
     const r = ref.request
-    const sats = r.amount_sats ?? (r.currency === 'SAT' && SAT_RE.test(r.amount) ? Number(r.amount) : null)
+    const sats = satsOf(r)
     if (sats === null || sats <= 0)
       fail('CURRENCY_MISMATCH', `request ${r.request_id} has no amount in sats to invoice`)
     if (receipt.methodId === 'lightning') {
       if (!this.o.lightning) return fail('BACKEND_UNAVAILABLE', 'no Lightning backend is configured')
-      const left = r.expires_at === null ? 3600 : r.expires_at - nowSeconds(this.o.clock)
+      const ready = this.takePrepared(r.request_id)
+      if (ready !== null) return ready
       try {
-        const inv = await this.o.lightning.createInvoice({
-          amountSats: sats!,
-          memo: r.description ?? `Payment request ${r.request_id}`,
-          expirySecs: Math.max(60, Math.min(left, 86_400)),
-        })
-        return inv.bolt11
+        return (await this.issueInvoice(r)).bolt11
       } catch (e) {
         return fail(
           'BACKEND_UNAVAILABLE',

@@ -265,6 +265,8 @@ export class PaykitListener {
         generation: r.generation ?? null,
         pattern: r.pattern,
         remoteAddress,
+        ...(r.x25519Static ? { x25519Static: r.x25519Static } : {}),
+        bindingChecks: new Map(),
       },
       {
         intake: this.o.intake,

@@ -6,6 +6,7 @@
  * crash before the return means no confirmation was sent, and the payer's retry with the same
  * receipt_id is answered from the stored record, never recorded twice.
  */
+import { afterCommit, transact } from '../storage/after-commit'
 import { stringify } from 'csv-stringify/sync'
 import type { Database } from '../storage/db'
 import { Amount } from '../money/amount'
@@ -163,7 +164,7 @@ export class ReceiptBook {
    */
   recordConfirmed(input: ConfirmedReceiptInput, now: number): { receipt: ReceiptRow; created: boolean } {
     this.validate(input)
-    const result = this.db.transaction(() => {
+    const result = transact(this.db, () => {
       const existing = this.repo.get(input.receiptId)
       if (existing) {
         const same =
@@ -209,11 +210,15 @@ export class ReceiptBook {
       return { receipt: row, created: true }
     })
     if (result.created) {
-      this.events.emit('receipt:recorded', {
-        receiptId: input.receiptId,
-        amountSats: input.amountSats,
-        methodId: input.methodId,
-      })
+      // After the commit of the OUTERMOST transaction (the listener's group commit, a settling
+      // checkout): never for a row a rollback then removes.
+      afterCommit(this.db, () =>
+        this.events.emit('receipt:recorded', {
+          receiptId: input.receiptId,
+          amountSats: input.amountSats,
+          methodId: input.methodId,
+        }),
+      )
     }
     return result
   }
@@ -222,7 +227,7 @@ export class ReceiptBook {
   attachProof(receiptId: string, proof: ReceiptProof, now: number): { changed: boolean } {
     checkText(proof.type, 'proof type', 32)
     checkText(proof.value, 'proof value', 256)
-    const changed = this.db.transaction(() => {
+    const changed = transact(this.db, () => {
       const r = this.repo.get(receiptId)
       if (!r) throw new ReceiptError('unknown-receipt', `no receipt ${receiptId}`)
       if (r.proof_type !== null) {
@@ -247,7 +252,8 @@ export class ReceiptBook {
       )
       return true
     })
-    if (changed) this.events.emit('receipt:proof', { receiptId, proofType: proof.type })
+    if (changed)
+      afterCommit(this.db, () => this.events.emit('receipt:proof', { receiptId, proofType: proof.type }))
     return { changed }
   }
 

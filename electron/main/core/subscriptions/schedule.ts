@@ -143,6 +143,19 @@ export function periodAt(plan: Plan, n: number): Period | null {
   return { index: n, ...p }
 }
 
+/**
+ * The full calendar cycle around the anchor when period 0 is a stub: [the last boundary at or
+ * before the anchor, the first boundary after it). Billing prorates the stub against it. Null when
+ * period 0 is a whole cycle (Daily/Weekly/Custom plans, or an anchor on a boundary). `endsAt` is
+ * ignored: it clips periods, not the calendar.
+ */
+export function stubCycle(plan: Plan): { start: number; end: number } | null {
+  checkPlan(plan)
+  const cal = calendar(plan)
+  if (!cal || anchorOnBoundary(plan, cal)) return null
+  return { start: cal.boundary(cal.first - 1), end: cal.boundary(cal.first) }
+}
+
 /** Index of the period containing `t`, or -1 before the anchor / at or after `endsAt`. */
 export function periodIndexAt(plan: Plan, t: number): number {
   checkPlan(plan)
