@@ -1,9 +1,10 @@
 /**
  * @module crypto/provider
  * The primitives the core needs, behind one port so that the same protocol code runs on
- * `node:crypto` (OpenSSL: fast, native) or on @noble/* (pure JS: runs anywhere, including
- * Electron builds whose BoringSSL lacks BLAKE2s or X25519 in `crypto`). Both implementations must
- * pass the same vectors; tests parameterise suites over `providers()`.
+ * libsodium (`sodium-native`: fastest), `node:crypto` (OpenSSL: native, always present) or @noble/*
+ * (pure JS: runs anywhere, including Electron builds whose BoringSSL lacks BLAKE2s or X25519 in
+ * `crypto`). Every implementation must pass the same vectors; tests parameterise suites over
+ * `providers()`.
  *
  * Conventions: all inputs and outputs are `Uint8Array`. AEADs are IETF ChaCha20-Poly1305
  * (12-byte nonce, 16-byte tag appended). `aeadDecrypt` throws `CryptoError('decrypt')` on an
@@ -13,10 +14,13 @@ import { PaykitError } from '../util/errors'
 
 export type HashName = 'sha256' | 'sha512' | 'blake2s'
 
+/** The implementations: libsodium (`sodium-native`), OpenSSL (`node:crypto`) and pure JS (@noble). */
+export type ProviderName = 'sodium' | 'native' | 'noble'
+
 export class CryptoError extends PaykitError<'decrypt' | 'invalid-key' | 'low-order'> {}
 
 export interface CryptoProvider {
-  readonly name: 'native' | 'noble'
+  readonly name: ProviderName
 
   /** X25519 public key of a 32-byte secret (the secret is clamped per RFC 7748). */
   x25519PublicKey(secret: Uint8Array): Uint8Array
@@ -41,7 +45,7 @@ export interface CryptoProvider {
   hmac(name: HashName, key: Uint8Array, data: Uint8Array): Uint8Array
   /** RFC 5869 HKDF (extract + expand). */
   hkdf(name: HashName, ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array
-  /** BLAKE3 (pubky-noise 1.2.0 bindings). No native BLAKE3 exists in OpenSSL; both use noble. */
+  /** BLAKE3 (pubky-noise 1.2.0 bindings). Neither OpenSSL nor libsodium has BLAKE3; all use noble. */
   blake3(data: Uint8Array): Uint8Array
 }
 
