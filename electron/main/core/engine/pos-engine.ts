@@ -53,6 +53,7 @@ import { startEmbeddedNode, type EmbeddedNode } from '../pubky/embedded-node'
 import { PubkyGateway } from '../pubky/gateway'
 import { GatewayReader, GatewayWriter } from '../store/gateway-store'
 import { HttpPubkyReader } from '../store/http-reader'
+import { timedReader } from '../store/timed-reader'
 import type { PubkyReader, PubkyWriter } from '../store/types'
 import {
   publishNoiseEndpoint,
@@ -354,6 +355,7 @@ export class PosEngine implements EngineApi {
       })
       reader = new GatewayReader(gateway)
     }
+    reader = timedReader(reader, this.metricsRegistry)
     if (getSetting(db, S.signedUpOn) === homeserver) {
       try {
         await gateway.signin(secret)
