@@ -45,6 +45,7 @@ async function start(): Promise<void> {
     log,
   })
   shutdown.register('app services', () => services.dispose())
+  shutdown.register('customer display', () => services.display.close())
   // Registered after the services, so it runs before them: the engine stops (listener, /noise,
   // ledger) while the secret it was started with is still held.
   shutdown.register('engine', () => services.engine.stop())

@@ -37,3 +37,14 @@ export const DEFAULT_SETTINGS: Settings = {
 }
 
 export const AUTO_LOCK_CHOICES = [0, 1, 2, 5, 10, 15, 30, 60] as const
+
+/**
+ * Read-only customer-facing display (amount, QR, status) for a second screen: off, on this computer
+ * only (127.0.0.1), or on the local network (0.0.0.0, its own port). Owner-only; off by default.
+ */
+export type CustomerDisplayMode = 'off' | 'local' | 'lan'
+export const CUSTOMER_DISPLAY_MODES = [
+  'off',
+  'local',
+  'lan',
+] as const satisfies readonly CustomerDisplayMode[]

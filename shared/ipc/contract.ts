@@ -14,6 +14,7 @@ import type { AppCommands } from './domains/app'
 import type { BackupCommands } from './domains/backup'
 import type { CheckoutCommands, CheckoutEvents } from './domains/checkout'
 import type { DirectoryCommands } from './domains/directory'
+import type { DisplayCommands } from './domains/display'
 import type { EngineCommands, EngineEvents } from './domains/engine'
 import type { IdentityCommands } from './domains/identity'
 import type { ReceiptsCommands, ReceiptsEvents } from './domains/receipts'
@@ -26,6 +27,7 @@ import { appCommandNames } from './domains/app'
 import { backupCommandNames } from './domains/backup'
 import { checkoutCommandNames, checkoutEventNames } from './domains/checkout'
 import { directoryCommandNames } from './domains/directory'
+import { displayCommandNames } from './domains/display'
 import { engineCommandNames, engineEventNames } from './domains/engine'
 import { identityCommandNames } from './domains/identity'
 import { receiptsCommandNames, receiptsEventNames } from './domains/receipts'
@@ -44,7 +46,8 @@ export type Commands = AppCommands &
   ReceiptsCommands &
   RequestsCommands &
   SubscribersCommands &
-  DirectoryCommands
+  DirectoryCommands &
+  DisplayCommands
 export type Events = SessionEvents &
   SettingsEvents &
   EngineEvents &
@@ -71,6 +74,7 @@ const commandNameSet = {
   ...requestsCommandNames,
   ...subscribersCommandNames,
   ...directoryCommandNames,
+  ...displayCommandNames,
 } as const satisfies Record<CommandName, true>
 
 const eventNameSet = {

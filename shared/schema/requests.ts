@@ -6,7 +6,7 @@
  */
 import { z } from 'zod'
 import type { CommandName, CommandRequest } from '../ipc/contract'
-import { AUTO_LOCK_CHOICES } from '../domain/settings'
+import { AUTO_LOCK_CHOICES, CUSTOMER_DISPLAY_MODES } from '../domain/settings'
 import {
   base64Field,
   currencyField,
@@ -139,6 +139,10 @@ export const requestSchemas = {
     pin: z.string().max(128),
   }),
   'settings:change-pin': z.strictObject({ currentPin: pinField, newPin: pinField }),
+  'display:info': empty,
+  'display:set-mode': z.strictObject({
+    mode: z.enum(CUSTOMER_DISPLAY_MODES, { error: 'Customer display must be off, local or lan' }),
+  }),
   'backup:export': z.strictObject({ pin: pinField, passphrase: passphraseField }),
   'backup:restore': z.strictObject({
     fileBase64: base64Field.min(1, { error: 'Choose a backup file' }),

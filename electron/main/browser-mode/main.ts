@@ -5,7 +5,7 @@
  * homeserver unless onboarding chose a hosted one.
  * Environment: PAYKIT_POS_HOME or PAYKIT_DATA_DIR (data folder, default ~/.paykit-pos), PAYKIT_PORT
  * (default: any free port), PAYKIT_SECRET_STORE=file (skip the OS keychain), PAYKIT_RENDERER_DIR
- * (default ./out/renderer).
+ * (default ./out/renderer), PAYKIT_DISPLAY_PORT (customer display port when it is on; default: any free port).
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
@@ -55,8 +55,10 @@ export async function startBrowserApp(
     version,
     engine,
     log,
+    ...(env['PAYKIT_DISPLAY_PORT'] ? { displayPort: Number(env['PAYKIT_DISPLAY_PORT']) } : {}),
   })
   shutdown.register('app services', () => services.dispose())
+  shutdown.register('customer display', () => services.display.close())
   shutdown.register('engine', () => services.engine.stop())
   const dispatch = createDispatcher({ router: createRouter(services), access: services.accessState, log })
   const port = env['PAYKIT_PORT'] ? Number(env['PAYKIT_PORT']) : 0

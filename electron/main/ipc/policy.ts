@@ -57,6 +57,9 @@ export const COMMAND_ACCESS = {
   'directory:add-method': 'owner',
   'directory:remove-method': 'owner',
   'directory:set-watch-only': 'owner',
+  // The display link carries its token: only the owner sees it.
+  'display:info': 'owner',
+  'display:set-mode': 'owner',
 } as const satisfies Record<CommandName, Access>
 
 export type AccessState = { hasIdentity: boolean; unlocked: boolean; cashierMode: boolean }

@@ -8,6 +8,7 @@ import type { CommandName, CommandRequest, CommandResponse } from '../../../shar
 import type { AppServices } from '../app/services/app-services'
 import { appHandlers } from './handlers/app'
 import { backupHandlers } from './handlers/backup'
+import { displayHandlers } from './handlers/display'
 import {
   checkoutHandlers,
   directoryHandlers,
@@ -38,5 +39,6 @@ export function createRouter(services: AppServices): Router {
     ...requestsHandlers(services),
     ...subscribersHandlers(services),
     ...directoryHandlers(services),
+    ...displayHandlers(services),
   } satisfies Router
 }

@@ -218,7 +218,7 @@ describe('Electron main entry', () => {
   }, 90_000)
 
   it('pushes events to the window and shuts down in reverse order on quit, the engine before the services', async () => {
-    expect(mainModule.shutdown.names).toEqual(['app services', 'engine', 'ipc', 'events'])
+    expect(mainModule.shutdown.names).toEqual(['app services', 'customer display', 'engine', 'ipc', 'events'])
     await invoke('session:lock', {})
     expect(win.webContents.sent.map((s) => s.channel)).toContain('session:changed')
     const prevented = recorded.app.emit('before-quit')
@@ -228,7 +228,13 @@ describe('Electron main entry', () => {
     expect(recorded.removedIpc).toHaveLength(COMMAND_NAMES.length)
     // Newest first: no more IPC, then the engine (listener, /noise, ledger, in its worker), and only
     // then the services that hold the identity secret. Its listener no longer accepts.
-    expect(await mainModule.shutdown.runAll()).toEqual(['events', 'ipc', 'engine', 'app services'])
+    expect(await mainModule.shutdown.runAll()).toEqual([
+      'events',
+      'ipc',
+      'engine',
+      'customer display',
+      'app services',
+    ])
     expect(await canConnect(listenerPort)).toBe(false)
   }, 60_000)
 })

@@ -16,6 +16,8 @@ import { DEFAULT_COST, type ScryptCost } from '../../platform/sealed-box'
 import { StateFile } from '../../platform/state-file'
 import { join } from 'node:path'
 import { BackupService } from './backup'
+import { CustomerDisplayHost } from '../display/host'
+import { DisplayStateService } from './display-state'
 import { EngineService, type EngineServiceOptions } from './engine'
 import { EngineHost } from '../../core/engine/host'
 import { consoleLogger, type Logger } from '../../platform/logger'
@@ -42,6 +44,8 @@ export type AppServicesOptions = {
    */
   readonly engine?: Partial<Pick<EngineServiceOptions, 'launch' | 'listener' | 'timers' | 'testClock'>>
   readonly log?: Logger
+  /** The customer display's port (PAYKIT_DISPLAY_PORT); absent or 0: any free port. */
+  readonly displayPort?: number
 }
 
 export type AppServices = {
@@ -52,6 +56,10 @@ export type AppServices = {
   readonly settings: SettingsService
   readonly backup: BackupService
   readonly engine: EngineService
+  /** What the customer-facing display shows (fed by checkout:start and the checkout events). */
+  readonly displayState: DisplayStateService
+  /** The customer-facing display's server, run as the owner's `display:set-mode` says. */
+  readonly display: CustomerDisplayHost
   info(): AppInfo
   accessState(): AccessState
   /** Shutdown: stops timers and wipes the in-memory secret. */
@@ -86,6 +94,16 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
       if (identity) void engine.start(secret, identity.homeserver).catch(() => undefined)
     })
   }
+  const displayState = new DisplayStateService(bus, () => repo.get().settings.shopName)
+  const display = new CustomerDisplayHost({
+    source: displayState,
+    rng,
+    log,
+    file: join(opts.paths.root, 'display.json'),
+    ...(opts.displayPort ? { port: opts.displayPort } : {}),
+  })
+  // Off by default; a display the owner turned on comes back, same link, at the next start.
+  await display.restore()
   return {
     bus,
     repo,
@@ -94,6 +112,8 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     settings,
     backup,
     engine,
+    displayState,
+    display,
     info: () => ({
       name: 'Paykit POS',
       version: opts.version,
@@ -106,6 +126,9 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
       unlocked: session.isUnlocked(),
       cashierMode: repo.get().settings.cashierMode,
     }),
-    dispose: () => session.dispose(),
+    dispose: () => {
+      session.dispose()
+      displayState.dispose()
+    },
   }
 }

@@ -32,13 +32,13 @@ export const engineHandlers = ({ engine, repo }: AppServices) =>
     'engine:listener': async () => engine.call(async (api) => dto.listenerInfo(await api.listenerStatus())),
   }) satisfies HandlersFor<keyof EngineCommands>
 
-export const checkoutHandlers = ({ engine }: AppServices) =>
+export const checkoutHandlers = ({ engine, displayState }: AppServices) =>
   ({
     'checkout:start': async (req) => {
       // Amounts are sats end to end; fiat needs a price source this offline till does not have.
       if (req.currency !== 'SAT')
         throw new InputError('Checkouts are priced in sats. Set the currency to Bitcoin (sats) in Settings.')
-      return engine.call(async (api) =>
+      const session = await engine.call(async (api) =>
         dto.checkoutSession(
           await api.checkoutStart({
             amountSats: req.amountMinor,
@@ -47,6 +47,9 @@ export const checkoutHandlers = ({ engine }: AppServices) =>
           }),
         ),
       )
+      // The customer display (when on) shows this checkout's amount and QR.
+      displayState.showCheckout(session)
+      return session
     },
     'checkout:cancel': async ({ checkoutId }) =>
       engine.call(async (api) =>
