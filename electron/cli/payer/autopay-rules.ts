@@ -5,9 +5,8 @@
  *   - it is not expired, and is priced in whole sats;
  *   - we hold an active agreement with its sender (the homeserver owner the request was read
  *     from — core/requests/inbox enforces that binding) whose method and currency equal the
- *     request's, and whose amount equals the request's exactly (same decimal text), or is more
- *     than the request's (a prorated first period or a credit: paying less than agreed never
- *     hurts the payer), or whose `max_amount_per_period` is at least the request's amount;
+ *     request's, and whose amount equals the request's exactly (same decimal text) or whose
+ *     `max_amount_per_period` is at least the request's amount;
  *   - the amount is within our per-payment maximum.
  * The per-peer period cap is checked by the atomic reservation (limits.ts), not here.
  */
@@ -127,11 +126,9 @@ export function decideAutopay(
       continue
     }
     const exact = a.amount === request.amount.toString()
-    const agreed = parseAmount(a.amount)
-    const belowAgreed = agreed !== null && request.amount.compare(agreed) < 0
     const max = a.maxAmountPerPeriod === null ? null : parseAmount(a.maxAmountPerPeriod)
     const underMax = max !== null && request.amount.compare(max) <= 0
-    if (!exact && !belowAgreed && !underMax) {
+    if (!exact && !underMax) {
       last = refuse(
         'amount-mismatch',
         `request is for ${request.amount.toString()} ${request.currency}; agreement ${a.subscriptionId} is for ${a.amount}${

@@ -82,12 +82,9 @@ describe('decideAutopay', () => {
     })
   })
 
-  it('pays less than the agreed amount (a prorated first period or a credit), never more', () => {
-    expect(decideAutopay(request({ amount: '548' }), [agreement()], none, NOW)).toMatchObject({
-      pay: true,
-      sats: 548,
-    })
-    expect(decideAutopay(request({ amount: '1001' }), [agreement()], none, NOW)).toMatchObject({
+  it('refuses a request for less than the agreed amount (small extra requests must not drain a subscriber)', () => {
+    expect(decideAutopay(request({ amount: '700' }), [agreement()], none, NOW)).toMatchObject({
+      pay: false,
       reason: 'amount-mismatch',
     })
   })

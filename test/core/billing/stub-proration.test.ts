@@ -11,7 +11,7 @@ afterEach(() => {
   while (cleanups.length) cleanups.pop()!()
 })
 
-function setup() {
+function setup(stubPeriods: 'free' | 'prorated' = 'prorated') {
   const t = tempDb()
   cleanups.push(t.cleanup)
   const publisher = new RecordingPublisher()
@@ -19,7 +19,7 @@ function setup() {
     db: t.db,
     publisher,
     merchant: MERCHANT,
-    policy: { reminderOffsetsMs: [] },
+    policy: { reminderOffsetsMs: [], stubPeriods },
   })
   const subs = new SubscriberService({ db: t.db, defaultGraceMs: 14 * DAY })
   return { db: t.db, engine, subs }
@@ -117,7 +117,23 @@ describe('stubCharge: the proration formula applied to the stub', () => {
   })
 })
 
-describe('billing engine bills a stub period 0 at its prorated charge', () => {
+describe('billing engine: stub period 0', () => {
+  it('is free by default (the reference bills only on the plan day; its autopay pays exact amounts)', async () => {
+    const { db, engine, subs } = setup('free')
+    subs.importAgreement(mirror(4, { amount: '3100', frequency: '{"Monthly":{"day_of_month":1}}' }), T0, {
+      trialEndsAt: T0 + 14 * DAY,
+    })
+    await engine.runOnce(Date.UTC(2026, 2, 1))
+    const r = rows(db, 'sub_000004')
+    expect(r.map((x) => [x.period_index, x.state, x.amount_sats, x.request_id === null])).toEqual([
+      [0, 'skipped', 0, true],
+      [1, 'published', 3100, false],
+      [2, 'published', 3100, false],
+    ])
+  })
+})
+
+describe('billing engine bills a stub period 0 at its prorated charge when the shop chooses it', () => {
   it('trial ends Jan 15, 3100 SAT monthly on the 1st: period 0 requests 1700 SAT, later periods 3100', async () => {
     const { db, engine, subs } = setup()
     expect(T0).toBe(Date.UTC(2026, 0, 1))

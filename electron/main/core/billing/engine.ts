@@ -284,13 +284,17 @@ export class BillingEngine {
           summary.periodsSkipped++
         continue
       }
-      // A stub period 0 (anchor between billing days) is billed its prorated share, not a whole cycle.
+      // A stub period 0 (anchor between billing days) is free by default, or billed its prorated
+      // share (policy.stubPeriods); never a whole cycle.
       const cycle = index === 0 ? (this.schedule.stubCycle?.(input) ?? null) : null
-      const charge = cycle
-        ? stubCharge(sub.amount, sub.amount_sats, period, cycle)
-        : { amount: sub.amount, amountSats: sub.amount_sats }
+      const charge = !cycle
+        ? { amount: sub.amount, amountSats: sub.amount_sats }
+        : this.policy.stubPeriods === 'prorated'
+          ? stubCharge(sub.amount, sub.amount_sats, period, cycle)
+          : { amount: '0', amountSats: 0 }
       if (charge.amountSats <= 0) {
-        // A stub too short to cost a whole sat: nothing to request; recorded so the cursor moves on.
+        // A free stub, or one too short to cost a whole sat: nothing to request; recorded so the
+        // cursor moves on.
         if (
           this.repo.insertPeriodIfAbsent({
             subscription_id: sub.subscription_id,

@@ -22,6 +22,16 @@ export interface BillingPolicy {
   batchSize: number
   /** Publishes in flight at once. */
   publishConcurrency: number
+  /**
+   * A first period shorter than the plan's cycle (a trial ending, or a start, between billing days):
+   * - 'free' (default): not charged. This is what the reference does (it bills only on the plan's
+   *   day), and it is the only choice a reference wallet's autopay honours: autopay pays a request
+   *   whose amount equals the agreed amount exactly (or is within max_amount_per_period), so a
+   *   prorated request would sit unpaid.
+   * - 'prorated': charged its share by the proration formula, for shops whose customers pay by
+   *   hand or set max_amount_per_period.
+   */
+  stubPeriods: 'free' | 'prorated'
 }
 
 export const DEFAULT_POLICY: BillingPolicy = {
@@ -31,6 +41,7 @@ export const DEFAULT_POLICY: BillingPolicy = {
   defaultGraceMs: 14 * DAY,
   batchSize: 250,
   publishConcurrency: 16,
+  stubPeriods: 'free',
 }
 
 export const DAY_MS = DAY
