@@ -12,16 +12,13 @@
  */
 import { equalBytes } from '../../util/bytes'
 import { nowSeconds } from '../../util/clock'
-import { toPaykitError } from '../../util/errors'
 import { sealV1, SEALED_PURPOSE, subscriptionCancellationAad } from '../../sealed'
 import { formatPublicKey } from '../../keys/public-key'
 import { subscriptionCancellationPath, subscriptionCancellationsDir } from '../../directory/paths'
 import { requireNoiseKey } from '../../directory/noise-endpoint'
-import { fetchRecords } from '../../store/records'
-import { SEALED_BLOB_MAX_ENVELOPE } from '../../sealed/envelope'
 import { readCancellation, writeCancellation, type Cancellation, type Subscription } from '../model'
 import { FlowError } from './errors'
-import { me, openRecord, providerOf, type FlowContext, type Rejection } from './common'
+import { forEachRecord, me, openRecord, providerOf, type FlowContext, type Rejection } from './common'
 
 /** Largest lead of `cancelled_at` over our clock accepted (clock skew). */
 export const MAX_CANCELLATION_SKEW_SECS = 300
@@ -105,39 +102,25 @@ export async function discoverCancellations(
   }
   const dir = subscriptionCancellationsDir(me(ctx))
   const now = nowSeconds(ctx.clock)
-  for (const [owner, subs] of byParty) {
-    const fetched = await fetchRecords(ctx.reader, owner, dir, { maxBytes: SEALED_BLOB_MAX_ENVELOPE })
-    if (fetched.listError) {
-      rejected.push({ owner, id: '', code: fetched.listError.code, reason: fetched.listError.message })
-      continue
+  await forEachRecord(ctx, byParty.keys(), dir, rejected, (party, id, body) => {
+    const owner = party.z32
+    const subs = byParty.get(owner)
+    const sub = subs?.get(id)
+    if (sub === undefined) {
+      throw new FlowError('unknown-subscription', `no subscription "${id.slice(0, 80)}" with ${owner}`)
     }
-    for (const r of fetched.records) {
-      if (!r.ok) {
-        rejected.push({ owner, id: r.id, code: r.error.code, reason: r.error.message })
-        continue
-      }
-      try {
-        const sub = subs.get(r.id)
-        if (sub === undefined) {
-          throw new FlowError('unknown-subscription', `no subscription "${r.id.slice(0, 80)}" with ${owner}`)
-        }
-        const { text } = openRecord(r.body, subscriptionCancellationAad(me(ctx), r.id), ctx)
-        const cancellation = readCancellation(text)
-        if (cancellation.subscriptionId !== r.id) {
-          throw new FlowError(
-            'id-mismatch',
-            `cancellation is for "${cancellation.subscriptionId}" but stored as "${r.id}"`,
-          )
-        }
-        if (cancellation.cancelledAt > now + MAX_CANCELLATION_SKEW_SECS) {
-          throw new FlowError('future-timestamp', `cancelled_at ${cancellation.cancelledAt} is in the future`)
-        }
-        cancellations.push({ subscription: sub, cancellation, by: owner })
-      } catch (e) {
-        const pe = toPaykitError(e)
-        rejected.push({ owner, id: r.id, code: pe.code, reason: pe.message })
-      }
+    const { text } = openRecord(body, subscriptionCancellationAad(me(ctx), id), ctx)
+    const cancellation = readCancellation(text)
+    if (cancellation.subscriptionId !== id) {
+      throw new FlowError(
+        'id-mismatch',
+        `cancellation is for "${cancellation.subscriptionId}" but stored as "${id}"`,
+      )
     }
-  }
+    if (cancellation.cancelledAt > now + MAX_CANCELLATION_SKEW_SECS) {
+      throw new FlowError('future-timestamp', `cancelled_at ${cancellation.cancelledAt} is in the future`)
+    }
+    cancellations.push({ subscription: sub, cancellation, by: owner })
+  })
   return { cancellations, rejected }
 }

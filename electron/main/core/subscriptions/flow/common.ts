@@ -12,6 +12,9 @@ import { formatPublicKey, parsePublicKey } from '../../keys/public-key'
 import type { PubkyReader, PubkyWriter } from '../../store/types'
 import type { SubscriptionSignature } from '../model'
 import { FlowError } from './errors'
+import { toPaykitError } from '../../util/errors'
+import { fetchRecords } from '../../store/records'
+import { SEALED_BLOB_MAX_ENVELOPE } from '../../sealed/envelope'
 import type { NonceStore } from './nonce-store'
 
 /** Our side of a subscription flow. */
@@ -56,6 +59,52 @@ export function providerOf(ctx: FlowContext): CryptoProvider {
 export function partyKey(text: string): { z32: string; key: Uint8Array } {
   const key = parsePublicKey(text)
   return { z32: formatPublicKey(key), key }
+}
+
+/**
+ * Polls `dir` on each owner's homeserver and hands every record's bytes to `handle`. A malformed
+ * owner key, a failed listing or fetch, or a record `handle` throws on becomes one Rejection with
+ * its reason: nothing is thrown, so one hostile homeserver cannot stop a poll of the others.
+ */
+export async function forEachRecord(
+  ctx: FlowContext,
+  owners: Iterable<string>,
+  dir: string,
+  rejected: Rejection[],
+  handle: (owner: { z32: string; key: Uint8Array }, id: string, body: Uint8Array) => void | Promise<void>,
+): Promise<void> {
+  for (const text of new Set(owners)) {
+    let owner: { z32: string; key: Uint8Array }
+    try {
+      owner = partyKey(text)
+    } catch (e) {
+      const pe = toPaykitError(e)
+      rejected.push({ owner: String(text).slice(0, 80), id: '', code: pe.code, reason: pe.message })
+      continue
+    }
+    const fetched = await fetchRecords(ctx.reader, owner.z32, dir, { maxBytes: SEALED_BLOB_MAX_ENVELOPE })
+    if (fetched.listError) {
+      rejected.push({
+        owner: owner.z32,
+        id: '',
+        code: fetched.listError.code,
+        reason: fetched.listError.message,
+      })
+      continue
+    }
+    for (const r of fetched.records) {
+      if (!r.ok) {
+        rejected.push({ owner: owner.z32, id: r.id, code: r.error.code, reason: r.error.message })
+        continue
+      }
+      try {
+        await handle(owner, r.id, r.body)
+      } catch (e) {
+        const pe = toPaykitError(e)
+        rejected.push({ owner: owner.z32, id: r.id, code: pe.code, reason: pe.message })
+      }
+    }
+  }
 }
 
 /** Opens a record read from a homeserver: must be a Sealed Blob; v1 or v2; any of our keys. */

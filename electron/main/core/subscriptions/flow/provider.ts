@@ -11,17 +11,14 @@
  *    (`agreement.ts`).
  */
 import { equalBytes } from '../../util/bytes'
-import { toPaykitError } from '../../util/errors'
 import { sealV1, SEALED_PURPOSE, subscriptionProposalAad } from '../../sealed'
 import { formatPublicKey } from '../../keys/public-key'
 import { subscriptionAgreementsDir, subscriptionProposalPath } from '../../directory/paths'
 import { requireNoiseKey } from '../../directory/noise-endpoint'
-import { fetchRecords } from '../../store/records'
-import { SEALED_BLOB_MAX_ENVELOPE } from '../../sealed/envelope'
 import { signSubscription } from '../signing'
 import { validateSubscription, type Subscription, type SubscriptionSignature } from '../model'
 import { FlowError } from './errors'
-import { me, partyKey, providerOf, type FlowContext, type Rejection } from './common'
+import { forEachRecord, me, partyKey, providerOf, type FlowContext, type Rejection } from './common'
 import { writeSignedProposal } from './proposal'
 import { openAgreement, type CheckedAgreement } from './agreement'
 import { systemRng } from '../../util/rng'
@@ -101,38 +98,9 @@ export async function discoverAgreements(
   const known: CheckedAgreement[] = []
   const rejected: Rejection[] = []
   const dir = subscriptionAgreementsDir(me(ctx))
-  for (const s of new Set(subscribers)) {
-    let owner: { z32: string; key: Uint8Array }
-    try {
-      owner = partyKey(s)
-    } catch (e) {
-      const pe = toPaykitError(e)
-      rejected.push({ owner: String(s).slice(0, 80), id: '', code: pe.code, reason: pe.message })
-      continue
-    }
-    const fetched = await fetchRecords(ctx.reader, owner.z32, dir, { maxBytes: SEALED_BLOB_MAX_ENVELOPE })
-    if (fetched.listError) {
-      rejected.push({
-        owner: owner.z32,
-        id: '',
-        code: fetched.listError.code,
-        reason: fetched.listError.message,
-      })
-      continue
-    }
-    for (const r of fetched.records) {
-      if (!r.ok) {
-        rejected.push({ owner: owner.z32, id: r.id, code: r.error.code, reason: r.error.message })
-        continue
-      }
-      try {
-        const checked = await openAgreement(r.body, r.id, owner.key, ctx)
-        ;(checked.verdict === 'new' ? accepted : known).push(checked)
-      } catch (e) {
-        const pe = toPaykitError(e)
-        rejected.push({ owner: owner.z32, id: r.id, code: pe.code, reason: pe.message })
-      }
-    }
-  }
+  await forEachRecord(ctx, subscribers, dir, rejected, async (owner, id, body) => {
+    const checked = await openAgreement(body, id, owner.key, ctx)
+    ;(checked.verdict === 'new' ? accepted : known).push(checked)
+  })
   return { accepted, known, rejected }
 }

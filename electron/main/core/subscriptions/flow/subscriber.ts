@@ -14,19 +14,16 @@
  */
 import { equalBytes, toHex } from '../../util/bytes'
 import { nowSeconds } from '../../util/clock'
-import { toPaykitError } from '../../util/errors'
 import { systemRng } from '../../util/rng'
 import { subscriptionProposalAad } from '../../sealed'
 import { subscriptionProposalsDir } from '../../directory/paths'
-import { fetchRecords } from '../../store/records'
-import { SEALED_BLOB_MAX_ENVELOPE } from '../../sealed/envelope'
 import { checkSubscriptionSignature, signSubscription } from '../signing'
 import type { MobileProposal, SignedSubscription, Subscription, SubscriptionSignature } from '../model'
 import { FlowError } from './errors'
 import {
+  forEachRecord,
   me,
   openRecord,
-  partyKey,
   providerOf,
   signatureFingerprint,
   type FlowContext,
@@ -112,38 +109,9 @@ export async function discoverProposals(
   const proposals: DiscoveredProposal[] = []
   const rejected: Rejection[] = []
   const dir = subscriptionProposalsDir(me(ctx), providerOf(ctx))
-  for (const p of new Set(providers)) {
-    let owner: { z32: string; key: Uint8Array }
-    try {
-      owner = partyKey(p)
-    } catch (e) {
-      const pe = toPaykitError(e)
-      rejected.push({ owner: String(p).slice(0, 80), id: '', code: pe.code, reason: pe.message })
-      continue
-    }
-    const fetched = await fetchRecords(ctx.reader, owner.z32, dir, { maxBytes: SEALED_BLOB_MAX_ENVELOPE })
-    if (fetched.listError) {
-      rejected.push({
-        owner: owner.z32,
-        id: '',
-        code: fetched.listError.code,
-        reason: fetched.listError.message,
-      })
-      continue
-    }
-    for (const r of fetched.records) {
-      if (!r.ok) {
-        rejected.push({ owner: owner.z32, id: r.id, code: r.error.code, reason: r.error.message })
-        continue
-      }
-      try {
-        proposals.push(checkProposal(r.body, r.id, owner, ctx))
-      } catch (e) {
-        const pe = toPaykitError(e)
-        rejected.push({ owner: owner.z32, id: r.id, code: pe.code, reason: pe.message })
-      }
-    }
-  }
+  await forEachRecord(ctx, providers, dir, rejected, (owner, id, body) => {
+    proposals.push(checkProposal(body, id, owner, ctx))
+  })
   return { proposals, rejected }
 }
 
