@@ -423,7 +423,10 @@ async function billingChild(count: number): Promise<void> {
     })
     const db = openMerchantDb(join(dir, 'm.db'))
     const subs = new SubscriberService({ db })
-    const T0 = Date.now() - 86_400_000
+    // Anchored on the plan's billing day (the 1st of this month), so period 0 is a whole cycle that
+    // is billed now: a start between billing days would make period 0 a free stub.
+    const today = new Date()
+    const T0 = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1)
     db.transaction(() => {
       for (let i = 0; i < count; i++) {
         const id = `sub_${String(i).padStart(7, '0')}`

@@ -24,9 +24,21 @@ async function main(): Promise<void> {
     .sort()
   const rows: BenchRow[] = []
   for (const f of files) {
-    const mod = (await import(pathToFileURL(join(here, f)).href)) as BenchModule
     console.error(`[bench] ${f}`)
-    rows.push(...(await mod.run({ quick })))
+    try {
+      const mod = (await import(pathToFileURL(join(here, f)).href)) as BenchModule
+      rows.push(...(await mod.run({ quick })))
+    } catch (e) {
+      // One broken module must not discard every other module's measurements; it shows as a miss.
+      console.error(`[bench] ${f} failed:`, e)
+      rows.push({
+        group: f.replace('.bench.ts', ''),
+        metric: `FAILED: ${(e as Error).message}`,
+        value: 0,
+        unit: '',
+        met: false,
+      })
+    }
   }
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`
   const date = new Date().toISOString().slice(0, 10)
