@@ -1,25 +1,12 @@
 /**
  * @module platform/logger
- * The main-process log. It redacts by field name and by type: anything named like a secret
- * (pin, passphrase, phrase, secret, token, words…) and every byte array is replaced before printing,
- * so a request or an error cause can be logged without leaking what it carried.
+ * The main-process log: a small warn/error interface over the core's redaction (by field name and
+ * by type), so a request or an error cause can be logged without leaking what it carried.
  */
+import { redact } from '../core/observe/logger'
 
-const SECRET_KEY = /pin|pass|phrase|secret|token|word|confirm|mnemonic|seed|private|file|key$/i
-
-export function redact(value: unknown, depth = 0): unknown {
-  if (value instanceof Uint8Array) return `[${value.length} bytes]`
-  if (value === null || typeof value !== 'object') {
-    return typeof value === 'string' && value.length > 200 ? `${value.slice(0, 200)}…` : value
-  }
-  if (depth > 4) return '[…]'
-  if (Array.isArray(value)) return value.slice(0, 20).map((v) => redact(v, depth + 1))
-  if (value instanceof Error) return { name: value.name, message: value.message }
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(value))
-    out[k] = SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1)
-  return out
-}
+// One redaction rule for every log in the app: the core's (field names and raw bytes, recursively).
+export { redact } from '../core/observe/logger'
 
 /** Message plus the cause chain (names and messages only, no stacks of secrets' values). */
 export function describeError(e: unknown): string {

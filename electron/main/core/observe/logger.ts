@@ -14,8 +14,11 @@ export type LogSink = (line: string) => void
 
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
 
+// Field names that may carry secrets. Deliberately broad (a `pin` match also hides `shipping`):
+// over-redacting a log line costs nothing, under-redacting leaks. Covers IPC request fields too
+// (confirmation words, recovery-file contents), since the main-process log uses this as well.
 const SECRET_KEY =
-  /(secret|seed|mnemonic|phrase|private|passphrase|password|^pin$|token|cookie|preimage|^sk$|_sk$|session_?key|^key$|plaintext)/i
+  /(secret|seed|mnemonic|phrase|private|pass|pin|token|cookie|preimage|^sk$|_sk$|session_?key|(^|_)key$|plaintext|word|confirm|file)/i
 
 export const REDACTED = '[redacted]'
 
