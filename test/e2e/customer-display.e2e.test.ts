@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import type { DisplayInfo } from '../../shared/domain/display'
-import { startBrowserApp, type BrowserApp } from '../../electron/main/browser-mode/main'
+import type { BrowserApp } from '../../electron/main/browser-mode/main'
 import { runCli } from '../cli/run-cli'
-import { launchChromium, repoRoot, SCREENSHOTS } from './harness'
+import { launchChromium, repoRoot, SCREENSHOTS, startTestPos } from './harness'
 
 const built = existsSync(join(repoRoot, 'out/renderer/index.html'))
 const root = mkdtempSync(join(tmpdir(), 'paykit-pos-display-e2e-'))
@@ -44,20 +44,7 @@ async function status(url: string, init: RequestInit = {}): Promise<number> {
 beforeAll(async () => {
   if (!built) throw new Error('out/ is missing: run "npx electron-vite build" before the e2e project')
   mkdirSync(SCREENSHOTS, { recursive: true })
-  app = await startBrowserApp(
-    {
-      PAYKIT_POS_HOME: join(root, 'pos'),
-      PAYKIT_SECRET_STORE: 'file',
-      PAYKIT_RENDERER_DIR: join(repoRoot, 'out/renderer'),
-    },
-    {
-      listener: {
-        rateLimit: { maxAttempts: 10_000 },
-        connectionLimit: { maxPerIp: 1000, maxPerSubnet: 1000 },
-      },
-      timers: { billingIntervalMs: 0, inboxIntervalMs: 0, sweepIntervalMs: 0, subscriberSyncIntervalMs: 0 },
-    },
-  )
+  app = await startTestPos(root)
   const id = await runCli(['id', 'new', '--json'], {
     env: { PAYKIT_HOME: join(root, 'payer'), PAYKIT_PASSPHRASE: PAYER_PASS },
   })

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { HDKey } from '@scure/bip32'
-import { startBrowserApp, type BrowserApp } from '../../electron/main/browser-mode/main'
+import type { BrowserApp } from '../../electron/main/browser-mode/main'
 import { runCli, type CliRun } from '../cli/run-cli'
-import { launchChromium, repoRoot, SCREENSHOTS } from './harness'
+import { launchChromium, repoRoot, SCREENSHOTS, startTestPos } from './harness'
 
 const built = existsSync(join(repoRoot, 'out/renderer/index.html'))
 const root = mkdtempSync(join(tmpdir(), 'paykit-pos-engine-e2e-'))
@@ -63,24 +63,8 @@ function pos<T>(command: string, request: unknown = {}): Promise<T> {
 beforeAll(async () => {
   if (!built) throw new Error('out/ is missing: run "npx electron-vite build" before the e2e project')
   mkdirSync(SCREENSHOTS, { recursive: true })
-  app = await startBrowserApp(
-    {
-      PAYKIT_POS_HOME: join(root, 'pos'),
-      PAYKIT_SECRET_STORE: 'file',
-      PAYKIT_RENDERER_DIR: join(repoRoot, 'out/renderer'),
-    },
-    {
-      // Every payer here is 127.0.0.1: lift the per-IP admission limits (they have their own tests),
-      // and run billing by hand instead of hourly.
-      listener: {
-        rateLimit: { maxAttempts: 10_000 },
-        connectionLimit: { maxPerIp: 1000, maxPerSubnet: 1000 },
-      },
-      timers: { billingIntervalMs: 0, inboxIntervalMs: 0, sweepIntervalMs: 0, subscriberSyncIntervalMs: 0 },
-      // TEST ONLY: an engine clock this test moves to reach the next billing period.
-      testClock: {},
-    },
-  )
+  // TEST ONLY: an engine clock this test moves to reach the next billing period.
+  app = await startTestPos(root, { testClock: {} })
   const id = await runCli(['id', 'new', '--json'], {
     env: { PAYKIT_HOME: join(root, 'payer'), PAYKIT_PASSPHRASE: PAYER_PASS },
   })

@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { PosApi } from '../../shared/ipc/contract'
+import { startBrowserApp, type BrowserApp } from '../../electron/main/browser-mode/main'
 import type { FakeBrowserWindow } from '../main/electron-stand-in'
 import { recorded } from '../main/electron-stand-in'
 
@@ -169,4 +170,31 @@ ${preload}
       await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
     },
   }
+}
+
+/**
+ * Browser mode on a fresh data folder with the embedded engine, tuned for tests: every payer here
+ * is 127.0.0.1, so the per-IP admission limits (tested on their own) are lifted, and billing,
+ * polling and sweeping run when a test asks rather than on timers. `engine` adds options (e.g. the
+ * test clock).
+ */
+export async function startTestPos(
+  root: string,
+  engine: Parameters<typeof startBrowserApp>[1] = {},
+): Promise<BrowserApp> {
+  return startBrowserApp(
+    {
+      PAYKIT_POS_HOME: join(root, 'pos'),
+      PAYKIT_SECRET_STORE: 'file',
+      PAYKIT_RENDERER_DIR: join(repoRoot, 'out/renderer'),
+    },
+    {
+      listener: {
+        rateLimit: { maxAttempts: 10_000 },
+        connectionLimit: { maxPerIp: 1000, maxPerSubnet: 1000 },
+      },
+      timers: { billingIntervalMs: 0, inboxIntervalMs: 0, sweepIntervalMs: 0, subscriberSyncIntervalMs: 0 },
+      ...engine,
+    },
+  )
 }
