@@ -218,6 +218,31 @@ export class HomeserverStore {
       modifiedAtMs: Number(row.modified_at_ms),
     }
   }
+  /** A file's metadata and bytes in one lookup (the GET path: one query instead of two). */
+  getEntry(pk: string, path: string): { info: EntryInfo; content: Uint8Array } | undefined {
+    const row = this.q(
+      'SELECT content, content_hash, content_length, content_type, modified_at_ms FROM entries WHERE public_key = ? AND path = ?',
+    ).get(pk, path) as
+      | {
+          content: unknown
+          content_hash: unknown
+          content_length: number
+          content_type: string
+          modified_at_ms: number
+        }
+      | undefined
+    if (!row) return undefined
+    return {
+      info: {
+        path,
+        contentHash: toU8(row.content_hash),
+        contentLength: Number(row.content_length),
+        contentType: row.content_type,
+        modifiedAtMs: Number(row.modified_at_ms),
+      },
+      content: toU8(row.content),
+    }
+  }
   getContent(pk: string, path: string): Uint8Array | undefined {
     const row = this.q('SELECT content FROM entries WHERE public_key = ? AND path = ?').get(pk, path) as
       { content: unknown } | undefined

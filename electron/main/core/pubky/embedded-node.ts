@@ -37,6 +37,8 @@ export interface EmbeddedNodeOptions {
   quotaBytes?: number
   bodyLimit?: number
   durability?: 'full' | 'normal'
+  /** Called with every request's method and URL before it is handled (diagnostics and tests). */
+  onRequest?: (method: string, url: string) => void
   clock?: Clock
   provider?: CryptoProvider
 }
@@ -93,6 +95,7 @@ export async function startEmbeddedNode(opts: EmbeddedNodeOptions): Promise<Embe
     res: import('node:http').ServerResponse,
   ): void => {
     const url = req.url ?? '/'
+    opts.onRequest?.(req.method ?? 'GET', url)
     const p = url.split('?')[0]!
     const task =
       p === '/pkarr' || p.startsWith('/pkarr/')

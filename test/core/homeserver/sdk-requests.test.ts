@@ -1,0 +1,83 @@
+// What the real @synonymdev/pubky SDK sends the embedded node per storage operation: exactly one
+// PUT per put and one GET per get on the data routes, no HEADs, retries or re-signins, and pkarr
+// lookups only while signing up (the record TTLs keep it from re-resolving per request). The SDK
+// runs in its own process (it patches that process's fetch): the bench's throughput client.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { startEmbeddedNode } from '../../../electron/main/core/pubky/embedded-node'
+
+const client = fileURLToPath(new URL('./fixtures/throughput-client.ts', import.meta.url))
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url))
+
+function runClient(args: Record<string, unknown>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', client, JSON.stringify(args)], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')))
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      if (code === 0) resolve(stdout.trim().split('\n').pop() ?? '')
+      else reject(new Error(`throughput client exited ${code}: ${stdout} ${stderr}`))
+    })
+  })
+}
+
+describe('SDK requests per storage operation', () => {
+  it('is one PUT per put and one GET per get, with pkarr lookups only at signup', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paykit-hs-sdkreq-'))
+    const seen: Array<{ method: string; url: string }> = []
+    const node = await startEmbeddedNode({
+      dataDir: dir,
+      onRequest: (method, url) => seen.push({ method, url }),
+    })
+    try {
+      const warmPairs = 5
+      const ops = 30
+      const line = await runClient({
+        relay: node.relayUrl,
+        homeserver: node.homeserverPublicKey,
+        origin: `http://localhost:${node.port}`,
+        size: 256,
+        ops,
+        rounds: 1,
+        warmPairs,
+        concurrency: 1,
+        kinds: ['sdk'],
+        rawUserSeed: 0x53,
+      })
+      const result = JSON.parse(line) as { ok: boolean; out: { sdk: Array<{ pairs: number }> } }
+      expect(result.ok).toBe(true)
+      expect(result.out.sdk.map((r) => r.pairs)).toEqual([ops])
+
+      const data = seen.filter((r) => r.url.startsWith('/pub/bench/sdk/'))
+      const pairs = warmPairs + ops
+      expect(data.filter((r) => r.method === 'PUT')).toHaveLength(pairs)
+      expect(data.filter((r) => r.method === 'GET')).toHaveLength(pairs)
+      expect(data).toHaveLength(2 * pairs)
+      const rest = seen.filter((r) => !r.url.startsWith('/pub/bench/sdk/'))
+      // Signups: the SDK's and the throughput client's raw user's; no signin or session refresh.
+      expect(rest.filter((r) => r.url.startsWith('/signup')).map((r) => r.method)).toEqual(['POST', 'POST'])
+      expect(rest.filter((r) => r.url.startsWith('/session'))).toHaveLength(0)
+      // pkarr: the node's own publish at start, then the SDK resolving the homeserver and publishing
+      // its user's record while signing up; a constant, not one per operation.
+      const pkarr = rest.filter((r) => r.url.startsWith('/pkarr/'))
+      expect(pkarr.length).toBeGreaterThanOrEqual(2)
+      expect(pkarr.length).toBeLessThanOrEqual(5)
+      expect(rest).toHaveLength(2 + pkarr.length)
+    } finally {
+      await node.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
+})
