@@ -1,6 +1,6 @@
 // Composition only: the single-instance lock, the app:// scheme, the guards, the services, IPC and
 // the window, each from its own module; ordered shutdown runs what they registered in reverse.
-import { app, BrowserWindow, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, session, shell } from 'electron'
 import { join, resolve } from 'node:path'
 import { createAppServices } from './app/services/app-services'
 import { coreKeys } from './app/services/keys-core'
@@ -8,6 +8,7 @@ import { APP_ENTRY_URL, handleAppProtocol, registerAppScheme } from './app/proto
 import { hardenSession, hardenWebContents } from './app/security'
 import { ShutdownRegistry } from './app/shutdown'
 import { createMainWindow } from './app/window'
+import { createPdfExporter, electronChoosePath } from './app/pdf-export'
 import { createDispatcher } from './ipc/dispatch'
 import { forwardEvents } from './ipc/forward'
 import { registerIpc } from './ipc/register'
@@ -43,6 +44,13 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     engine: {},
     log,
+    pdf: createPdfExporter({
+      choosePath: electronChoosePath<BrowserWindow>({
+        showSaveDialog: (win, options) => dialog.showSaveDialog(win, options),
+        fromWebContents: (contents) => BrowserWindow.fromWebContents(contents as Electron.WebContents),
+        defaultDir: app.getPath('documents'),
+      }),
+    }),
   })
   shutdown.register('app services', () => services.dispose())
   shutdown.register('customer display', () => services.display.close())

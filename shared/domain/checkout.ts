@@ -160,6 +160,8 @@ export type SubscriberRow = {
   readonly subscriptionId: string
   readonly subscriber: string
   readonly description: string
+  /** How often it bills, in words ("Monthly on day 1", "Yearly on 14 Mar"). */
+  readonly plan: string
   readonly status: string
   readonly amountSats: number
   readonly nextChargeAt: number | null
@@ -180,6 +182,8 @@ export type FrequencyInput =
   | { readonly kind: 'daily' }
   | { readonly kind: 'weekly' }
   | { readonly kind: 'monthly'; readonly day: number }
+  /** Every year on `day` of `month` (1–12); Feb 29 bills on Feb 28 in common years. */
+  | { readonly kind: 'yearly'; readonly month: number; readonly day: number }
   | { readonly kind: 'custom'; readonly days: number }
 
 export type ProposeRequest = {

@@ -106,6 +106,34 @@ export const watchOnlyField = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem })
   })
 
+/** Month names for the yearly-plan messages and pickers (index 0 = January). */
+export const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+/**
+ * Why `day` of `month` cannot be a yearly billing date, or null. Feb 29 is allowed (it bills on
+ * Feb 28 in common years); Feb 30, Apr 31 and the like are not. The engine checks the same rule.
+ */
+export function yearlyDayProblem(month: number, day: number): string | null {
+  if (!Number.isInteger(month) || month < 1 || month > 12) return 'Choose a month'
+  const max = MONTH_DAYS[month - 1]!
+  if (!Number.isInteger(day) || day < 1 || day > max) return `${MONTH_NAMES[month - 1]} has days 1 to ${max}`
+  return null
+}
+
 const dayOfMonth = z
   .number({ error: 'Day must be a number' })
   .int({ error: 'Day must be a whole number' })
@@ -118,6 +146,24 @@ export const frequencyField = z.discriminatedUnion(
     z.strictObject({ kind: z.literal('daily') }),
     z.strictObject({ kind: z.literal('weekly') }),
     z.strictObject({ kind: z.literal('monthly'), day: dayOfMonth }),
+    z
+      .strictObject({
+        kind: z.literal('yearly'),
+        month: z
+          .number({ error: 'Month must be a number' })
+          .int({ error: 'Month must be a whole number' })
+          .min(1, { error: 'Month is 1 to 12' })
+          .max(12, { error: 'Month is 1 to 12' }),
+        day: z
+          .number({ error: 'Day must be a number' })
+          .int({ error: 'Day must be a whole number' })
+          .min(1, { error: 'Day is at least 1' })
+          .max(31, { error: 'Day is at most 31' }),
+      })
+      .superRefine((v, ctx) => {
+        const problem = yearlyDayProblem(v.month, v.day)
+        if (problem) ctx.addIssue({ code: 'custom', path: ['day'], message: problem })
+      }),
     z.strictObject({
       kind: z.literal('custom'),
       days: z
@@ -127,5 +173,5 @@ export const frequencyField = z.discriminatedUnion(
         .max(3660, { error: 'Interval is at most 10 years' }),
     }),
   ],
-  { error: 'Choose daily, weekly, monthly or a custom interval' },
+  { error: 'Choose daily, weekly, monthly, yearly or a custom interval' },
 )

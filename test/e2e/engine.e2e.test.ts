@@ -199,6 +199,26 @@ describe('the till in Chromium, paid by the payer CLI', () => {
     expect((await page.getByTestId('detail-proof').textContent())!.trim()).toMatch(/^[0-9a-f]{64}$/)
     await shot('e2e-08-receipts')
 
+    // Browser mode has no window of ours to print: no direct "Save as PDF", the print dialog does it.
+    expect(await page.getByTestId('receipt-save-pdf').count()).toBe(0)
+    await page.getByTestId('receipt-pdf-hint').waitFor()
+    // What Print and Electron's printToPDF capture: the print stylesheet leaves only the receipt.
+    await page.emulateMedia({ media: 'print' })
+    expect(await page.getByTestId('receipts-table').isVisible()).toBe(false)
+    expect(await page.getByTestId('receipt-detail').isVisible()).toBe(true)
+    expect(await page.getByTestId('receipt-print').isVisible()).toBe(false)
+    // The receipt takes the page's width (not the hidden sidebar's column).
+    const viewport = page.viewportSize()!
+    expect((await page.getByTestId('receipt-detail').boundingBox())!.width).toBeGreaterThan(
+      viewport.width * 0.8,
+    )
+    await shot('e2e-08b-receipt-print-layout')
+    // Chromium's own printToPDF of this page (the engine behind webContents.printToPDF).
+    const pdf = await page.pdf({ format: 'A4' })
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-')
+    expect(pdf.length).toBeGreaterThan(1000)
+    await page.emulateMedia({ media: 'screen' })
+
     const download = page.waitForEvent('download')
     await page.getByTestId('receipt-export').click()
     const file = await download
@@ -257,12 +277,46 @@ describe('the till in Chromium, paid by the payer CLI', () => {
     const acc = await cli(['subscribe', 'accept', subId, '--from', merchant, '--json'], { sim: false })
     expect(acc.code, acc.stderr).toBe(0)
 
-    // The till reads the agreement from the subscriber's homeserver.
+    // A yearly plan beside it: the picker refuses 30 February as it is typed; then the 14th of a
+    // month six months away (never today, so its first period is a free stub and the daily plan's
+    // billing below is unchanged) goes through the engine as yearly:MM-DD and the payer accepts it.
+    const month = ((new Date().getUTCMonth() + 6) % 12) + 1
+    const monthShort = new Date(Date.UTC(2001, month - 1, 1)).toLocaleString('en-GB', {
+      month: 'short',
+      timeZone: 'UTC',
+    })
+    await page.getByTestId('propose-key').fill(`pubky${payer}`)
+    await page.getByTestId('propose-amount').fill('36500')
+    await page.getByTestId('propose-frequency').selectOption('yearly')
+    await page.getByTestId('propose-description').fill('Annual membership')
+    await page.getByTestId('propose-year-month').selectOption('2')
+    await page.getByTestId('propose-year-day').fill('30')
+    expect(await page.getByTestId('propose-year-problem').textContent()).toBe('February has days 1 to 29')
+    expect(await page.getByTestId('propose-submit').isDisabled()).toBe(true)
+    await page.getByTestId('propose-year-month').selectOption(String(month))
+    await page.getByTestId('propose-year-day').fill('14')
+    expect(await page.getByTestId('propose-year-hint').textContent()).toMatch(/free until then/)
+    await shot('e2e-10b-subscribers-yearly-form')
+    await page.getByTestId('propose-submit').click()
+    await expect
+      .poll(async () => page.getByTestId('proposed').textContent(), { timeout: 30_000 })
+      .not.toContain(subId)
+    const yearlyId = (await page.getByTestId('proposed').textContent())!.match(/Proposed (\S+)\./)![1]!
+    const accYearly = await cli(['subscribe', 'accept', yearlyId, '--from', merchant, '--json'], {
+      sim: false,
+    })
+    expect(accYearly.code, accYearly.stderr).toBe(0)
+
+    // The till reads both agreements from the subscriber's homeserver; the list names each plan.
     await page.getByTestId('sub-sync').click()
     await page.getByTestId('sync-result').waitFor({ timeout: 30_000 })
-    expect(await page.getByTestId('sync-result').textContent()).toMatch(/1 joined/)
+    expect(await page.getByTestId('sync-result').textContent()).toMatch(/2 joined/)
     const row = page.getByTestId(`sub-row-${subId}`)
     await row.waitFor()
+    expect((await row.getByTestId('sub-plan').textContent())!.trim()).toBe('Daily')
+    const yearlyRow = page.getByTestId(`sub-row-${yearlyId}`)
+    expect((await yearlyRow.getByTestId('sub-plan').textContent())!.trim()).toBe(`Yearly on 14 ${monthShort}`)
+    expect(await yearlyRow.getByTestId('sub-status').textContent()).toBe('active')
     expect(await row.getByTestId('sub-last-paid').textContent()).toBe('—')
 
     // Period 1: billed, published as a sealed request; the payer's autopay pays it over Noise.
@@ -349,6 +403,6 @@ describe('the till in Chromium, paid by the payer CLI', () => {
     await page.getByTestId('charge').waitFor()
     const status = await pos<{ state: string }>('checkout:get', { checkoutId: sale.checkoutId })
     expect(status.state).toBe('paid')
-    expect(shots.length).toBe(16)
+    expect(shots.length).toBe(18)
   }, 120_000)
 })

@@ -39,6 +39,14 @@ export class FakeWebContents extends Emitter {
   isDestroyed(): boolean {
     return false
   }
+  /** Stand-in for Chromium's printing: a tiny PDF naming this contents, options recorded. */
+  printToPDF(options: unknown): Promise<Uint8Array> {
+    recorded.printed.push({ contentsId: this.id, options })
+    if (recorded.printFails) return Promise.reject(new Error('printing failed'))
+    return Promise.resolve(
+      new TextEncoder().encode(`%PDF-1.7\n% stand-in page of contents ${this.id}\n%%EOF\n`),
+    )
+  }
 }
 
 export const recorded = {
@@ -55,6 +63,12 @@ export const recorded = {
     events: new Emitter(),
   },
   openedExternal: [] as string[],
+  /** printToPDF calls, and whether the next ones fail. */
+  printed: [] as { contentsId: number; options: unknown }[],
+  printFails: false,
+  /** showSaveDialog calls; `saveAnswer` is what the merchant "chooses" (null: cancel). */
+  saveDialogs: [] as { window: unknown; options: { defaultPath?: string } }[],
+  saveAnswer: null as string | null,
   quitCalls: 0,
   exitCodes: [] as number[],
   singleInstance: true,
@@ -70,6 +84,9 @@ export class FakeBrowserWindow extends Emitter {
   }
   static getAllWindows(): FakeBrowserWindow[] {
     return recorded.windows
+  }
+  static fromWebContents(contents: unknown): FakeBrowserWindow | null {
+    return recorded.windows.find((w) => w.webContents === contents) ?? null
   }
   async loadURL(url: string): Promise<void> {
     this.loadedUrl = url
@@ -131,6 +148,13 @@ export const electronModule = {
     removeHandler: (channel: string) => {
       recorded.ipcHandlers.delete(channel)
       recorded.removedIpc.push(channel)
+    },
+  },
+  dialog: {
+    showSaveDialog: async (window: unknown, options: { defaultPath?: string }) => {
+      recorded.saveDialogs.push({ window, options })
+      const filePath = recorded.saveAnswer
+      return filePath === null ? { canceled: true, filePath: '' } : { canceled: false, filePath }
     },
   },
   shell: {

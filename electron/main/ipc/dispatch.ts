@@ -13,9 +13,10 @@ import { firstIssue } from '../../../shared/schema/fields'
 import { PaykitError } from '../core/util/errors'
 import { describeError, type Logger } from '../platform/logger'
 import { COMMAND_ACCESS, checkAccess, type AccessState } from './policy'
-import type { Router } from './router'
+import type { InvokeContext, Router } from './router'
 
-export type Dispatch = (command: string, request: unknown) => Promise<IpcResult<unknown>>
+/** `ctx` says which window asked (Electron); browser mode leaves it out. */
+export type Dispatch = (command: string, request: unknown, ctx?: InvokeContext) => Promise<IpcResult<unknown>>
 
 /** Maps anything thrown by a handler to the wire error. Only our own PaykitErrors keep their message. */
 export function toIpcError(e: unknown): IpcError {
@@ -27,7 +28,7 @@ export function toIpcError(e: unknown): IpcError {
 }
 
 export function createDispatcher(deps: { router: Router; access: () => AccessState; log: Logger }): Dispatch {
-  return async (command, request) => {
+  return async (command, request, ctx: InvokeContext = { sender: null }) => {
     if (!isCommandName(command)) {
       deps.log.warn('ipc: unknown command refused', { command: String(command).slice(0, 64) })
       return {
@@ -45,8 +46,8 @@ export function createDispatcher(deps: { router: Router; access: () => AccessSta
     const denied = checkAccess(COMMAND_ACCESS[command], deps.access())
     if (denied) return { ok: false, error: denied }
     try {
-      const handler = deps.router[command] as (req: unknown) => Promise<unknown>
-      return { ok: true, value: await handler(parsed.data) }
+      const handler = deps.router[command] as (req: unknown, ctx: InvokeContext) => Promise<unknown>
+      return { ok: true, value: await handler(parsed.data, ctx) }
     } catch (e) {
       const error = toIpcError(e)
       const log = error.code === 'internal' ? deps.log.error : deps.log.warn

@@ -42,7 +42,8 @@ export function registerIpc(
         })
         return FORBIDDEN_SENDER
       }
-      return dispatch(command, request)
+      // The checked sender travels with the call (save as PDF prints this window's page).
+      return dispatch(command, request, { sender: event.sender })
     })
   }
   return () => {

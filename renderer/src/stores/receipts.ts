@@ -6,6 +6,7 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { CsvFile, EndOfDaySummary, ReceiptDetail, ReceiptRow } from '@shared/domain/checkout'
 import type { IpcError } from '@shared/ipc/errors'
+import type { PdfSaved } from '@shared/ipc/domains/receipts'
 import { call, onEvent } from '../bridge/pos'
 
 export const PAGE_SIZE = 50
@@ -78,6 +79,20 @@ export const useReceiptsStore = defineStore('receiptsStore', () => {
     return null
   }
 
+  /**
+   * Saves the open receipt as a PDF (desktop app: main prints this window and asks where to save).
+   * Null when it failed (`error` says why) or nothing is open; `saved: false` when the merchant
+   * cancelled the dialog.
+   */
+  async function savePdf(): Promise<PdfSaved | null> {
+    const receipt = selected.value
+    if (!receipt) return null
+    const r = await call('receipts:save-pdf', { receiptId: receipt.receiptId })
+    if (r.ok) return r.value
+    error.value = r.error
+    return null
+  }
+
   /** End-of-day figures for the local day containing `day` (default today). */
   async function loadSummary(day = Date.now()): Promise<void> {
     const from = localDayStart(day)
@@ -124,6 +139,7 @@ export const useReceiptsStore = defineStore('receiptsStore', () => {
     open,
     close,
     exportCsv,
+    savePdf,
     loadSummary,
     listen,
     $reset,

@@ -92,13 +92,37 @@ describe('engine command schemas', () => {
         },
         /Describe the plan/,
       ],
+      [
+        'subscribers:propose',
+        {
+          subscriber: KEY,
+          amountSats: 5,
+          frequency: { kind: 'yearly', month: 2, day: 30 },
+          method: 'lightning',
+          description: 'x',
+        },
+        /February has days 1 to 29/,
+      ],
+      [
+        'subscribers:propose',
+        {
+          subscriber: KEY,
+          amountSats: 5,
+          frequency: { kind: 'yearly', month: 13, day: 1 },
+          method: 'lightning',
+          description: 'x',
+        },
+        /Month is 1 to 12/,
+      ],
+      ['receipts:save-pdf', { receiptId: 'rcpt 1' }, /spaces/],
+      ['receipts:save-pdf', { receiptId: 'rcpt_1', folder: '/tmp' }, /./],
       ['directory:add-method', { methodId: 'paypal', endpoint: 'x' }, /onchain, lightning or lnurl/],
       ['directory:add-method', { methodId: 'onchain', endpoint: '   ' }, /Enter the address/],
       ['directory:set-watch-only', { key: `xprv${'A'.repeat(107)}` }, /PRIVATE key/],
       ['directory:set-watch-only', { key: 'zpub123' }, /111 characters/],
     ]
     for (const [command, request, message] of cases) expect(refuse(command, request)).toMatch(message)
-    expect(cases.length).toBe(21)
+    expect(cases.length).toBe(25)
   })
 
   it('normalise what a person pastes: pubky/pk: prefixes, whitespace', () => {
@@ -176,7 +200,7 @@ describe('access policy for engine commands', () => {
   it('every engine command is gated while locked (the engine runs on, the UI does not)', () => {
     const engineDomains = /^(engine|checkout|receipts|requests|subscribers|directory):/
     const names = COMMAND_NAMES.filter((n) => engineDomains.test(n))
-    expect(names).toHaveLength(26)
+    expect(names).toHaveLength(27)
     for (const n of names) expect(checkAccess(COMMAND_ACCESS[n], locked), n).toMatchObject({ code: 'locked' })
   })
 
@@ -219,6 +243,7 @@ describe('engine errors across IPC', () => {
     expect(frequencyText({ kind: 'daily' })).toBe('daily')
     expect(frequencyText({ kind: 'monthly', day: 15 })).toBe('monthly:15')
     expect(frequencyText({ kind: 'custom', days: 2 })).toBe('custom:172800')
+    expect(frequencyText({ kind: 'yearly', month: 3, day: 14 })).toBe('yearly:03-14')
     expect(networkFor({ kind: 'embedded' })).toEqual({ kind: 'embedded' })
     expect(networkFor({ kind: 'hosted', homeserver: KEY, signupToken: 'tok' })).toEqual({
       kind: 'hosted',

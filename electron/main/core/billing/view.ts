@@ -3,7 +3,7 @@
  * What the merchant sees about subscribers, as pure functions over rows: per-subscriber status,
  * next charge, last paid and overdue days; MRR and 30-day churn for the dashboard.
  */
-import { frequencySeconds } from '../subscriptions/frequency'
+import { frequencySeconds, type Frequency } from '../subscriptions/frequency'
 import type { BillingPeriodRow, SubscriptionRow } from './repo'
 import { calendarSchedule, type BillingSchedule } from './schedule'
 import { scheduleInputOf, storedFrequency } from './engine'
@@ -16,6 +16,8 @@ export interface SubscriberView {
   subscriptionId: string
   subscriber: string
   description: string
+  /** The signed billing frequency (the screens name it with `planLabel`). */
+  frequency: Frequency
   status: SubscriberStatus
   /** Verbatim per-period amount and its sats. */
   amount: string
@@ -78,6 +80,7 @@ export function subscriberView(
     subscriptionId: sub.subscription_id,
     subscriber: sub.subscriber,
     description: sub.description,
+    frequency: input.frequency,
     status,
     amount: sub.amount,
     amountSats: sub.amount_sats,

@@ -38,6 +38,22 @@ export const FREQUENCY_VARIANT: Record<Frequency['kind'], number> = {
 }
 
 const DAYS_IN_MONTH_MAX = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+/** Most days a month can have (February: 29, billed on the 28th in common years; schedule.ts). */
+export const daysInMonthMax = (month: number): number => DAYS_IN_MONTH_MAX[month - 1] ?? 0
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+]
 
 export const daily = (): Frequency => ({ kind: 'daily' })
 export const weekly = (): Frequency => ({ kind: 'weekly' })
@@ -66,13 +82,18 @@ export function checkFrequency(f: Frequency): Frequency {
         throw new FrequencyError(`Monthly day_of_month must be 1..31, got ${String(f.dayOfMonth)}`)
       }
       return f
-    case 'yearly':
+    case 'yearly': {
       if (!isInt(f.month, 1, 12))
         throw new FrequencyError(`Yearly month must be 1..12, got ${String(f.month)}`)
-      if (!isInt(f.day, 1, DAYS_IN_MONTH_MAX[f.month - 1]!)) {
-        throw new FrequencyError(`Yearly day ${String(f.day)} does not exist in month ${f.month}`)
+      const max = DAYS_IN_MONTH_MAX[f.month - 1]!
+      if (!isInt(f.day, 1, max)) {
+        const leap = f.month === 2 ? ' (Feb 29 is allowed: it bills on Feb 28 in common years)' : ''
+        throw new FrequencyError(
+          `${MONTH_NAMES[f.month - 1]} has no day ${String(f.day)}: choose a day from 1 to ${max}${leap}`,
+        )
       }
       return f
+    }
     case 'custom':
       if (!isInt(f.intervalSeconds, 1, Number.MAX_SAFE_INTEGER)) {
         throw new FrequencyError(`Custom interval_seconds must be 1..2^53, got ${String(f.intervalSeconds)}`)
@@ -183,5 +204,74 @@ export function frequencyFromMobile(
       return yearly(anchor?.month ?? 1, anchor?.day ?? 1)
     default:
       throw new FrequencyError(`mobile frequency must be daily|weekly|monthly|yearly, got ${String(text)}`)
+  }
+}
+
+/**
+ * The engine's text form of a plan, one line a merchant or a script can type:
+ * `daily` | `weekly` | `monthly:<day 1–31>` | `yearly:<MM>-<DD>` | `custom:<seconds>`.
+ * `yearly:03-14` bills every 14 March; `yearly:02-29` bills on Feb 29, and on Feb 28 in common
+ * years. Leading zeros are optional (`yearly:3-14`). Anything else is refused with a message that
+ * names the accepted forms.
+ */
+export function parseFrequencyText(text: string): Frequency {
+  const t = typeof text === 'string' ? text.trim().toLowerCase() : ''
+  if (t === 'daily') return daily()
+  if (t === 'weekly') return weekly()
+  const monthlyMatch = /^monthly:([0-9]{1,2})$/.exec(t)
+  if (monthlyMatch) return monthly(Number(monthlyMatch[1]))
+  const yearlyMatch = /^yearly:([0-9]{1,2})-([0-9]{1,2})$/.exec(t)
+  if (yearlyMatch) return yearly(Number(yearlyMatch[1]), Number(yearlyMatch[2]))
+  if (t.startsWith('yearly')) {
+    throw new FrequencyError(
+      `a yearly plan is written yearly:MM-DD, e.g. yearly:03-14 for every 14 March (got "${clip(text)}")`,
+    )
+  }
+  const customMatch = /^custom:([0-9]{1,16})$/.exec(t)
+  if (customMatch) return custom(Number(customMatch[1]))
+  throw new FrequencyError(
+    `frequency must be daily, weekly, monthly:<day>, yearly:MM-DD or custom:<seconds> (got "${clip(text)}")`,
+  )
+}
+
+const clip = (text: unknown): string => (typeof text === 'string' ? text.slice(0, 40) : typeof text)
+const pad2 = (n: number): string => String(n).padStart(2, '0')
+
+/** The text form `parseFrequencyText` reads back to the same frequency. */
+export function frequencyToText(f: Frequency): string {
+  switch (f.kind) {
+    case 'daily':
+    case 'weekly':
+      return f.kind
+    case 'monthly':
+      return `monthly:${f.dayOfMonth}`
+    case 'yearly':
+      return `yearly:${pad2(f.month)}-${pad2(f.day)}`
+    case 'custom':
+      return `custom:${f.intervalSeconds}`
+  }
+}
+
+/**
+ * How the merchant's screens name a plan: "Daily", "Weekly", "Monthly on day 15", "Yearly on 14 Mar",
+ * "Every 30 days" (custom intervals of whole days) or "Every 3600 seconds". Locale-independent on
+ * purpose: the same words on every till and in the logs.
+ */
+export function planLabel(f: Frequency): string {
+  switch (f.kind) {
+    case 'daily':
+      return 'Daily'
+    case 'weekly':
+      return 'Weekly'
+    case 'monthly':
+      return `Monthly on day ${f.dayOfMonth}`
+    case 'yearly':
+      return `Yearly on ${f.day} ${MONTH_NAMES[f.month - 1]!.slice(0, 3)}`
+    case 'custom':
+      if (f.intervalSeconds % 86_400 === 0) {
+        const days = f.intervalSeconds / 86_400
+        return days === 1 ? 'Every day' : `Every ${days} days`
+      }
+      return `Every ${f.intervalSeconds} seconds`
   }
 }
