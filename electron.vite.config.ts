@@ -13,7 +13,12 @@ export default defineConfig({
       // The engine's worker thread is its own entry, emitted beside index.js where EngineHost
       // looks for it.
       rollupOptions: {
-        input: { index: r('./electron/main/index.ts'), worker: r('./electron/main/core/engine/worker.ts') },
+        input: {
+          index: r('./electron/main/index.ts'),
+          worker: r('./electron/main/core/engine/worker.ts'),
+          // Pubky Ring pairing runs in its own worker (a fresh SDK realm), found beside index.js too.
+          'pair-worker': r('./electron/main/core/engine/pair-worker.ts'),
+        },
       },
     },
   },

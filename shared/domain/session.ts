@@ -22,8 +22,22 @@ export type IdentitySummary = {
   readonly homeserver: HomeserverSummary
 }
 
+/**
+ * How this till holds the shop's identity: `key` keeps the Ed25519 secret here (sealed with the PIN);
+ * `ring` is linked through Pubky Ring: the key stays on the owner's phone and the till holds only a
+ * homeserver session limited to Paykit's folder.
+ */
+export type IdentityKind = 'key' | 'ring'
+
+/** A Ring-linked till's session: `expired` when the homeserver forgot it (pair again to go on). */
+export type RingSessionState = 'linked' | 'expired'
+
 export type SessionState = {
   readonly identity: IdentitySummary | null
+  /** Null while there is no identity. */
+  readonly identityKind: IdentityKind | null
+  /** Non-null on a Ring-linked till once it is unlocked. */
+  readonly ringSession: RingSessionState | null
   readonly locked: boolean
   readonly cashierMode: boolean
   /** Milliseconds since the epoch at which idle auto-lock fires, or null when off or locked. */
@@ -57,3 +71,13 @@ export type IdentityDraft = {
 
 /** An encrypted file handed to the renderer for saving; it is useless without its passphrase. */
 export type EncryptedFile = { readonly fileName: string; readonly base64: string }
+
+/**
+ * A Pubky Ring pairing in progress. `url` is the `pubkyauth://` link shown as a QR code: it is not a
+ * secret (it carries the relay channel and the requested capabilities, and only the phone that
+ * approves it can answer). `pairingId` names the pairing in later commands.
+ */
+export type RingPairing = { readonly pairingId: string; readonly url: string; readonly expiresAt: number }
+
+/** Pubky Ring approved the pairing: the shop's public key, before the PIN is chosen. */
+export type RingApproval = { readonly publicKey: string }

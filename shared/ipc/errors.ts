@@ -28,6 +28,10 @@ export const ERROR_CODES = [
   'storage',
   /** A bug or an unexpected failure; details are in the main-process log only. */
   'internal',
+  /** A Ring-linked till has no identity key (it stays in Pubky Ring): signing, key export, backup. */
+  'needs-identity-key',
+  /** The homeserver no longer knows the Ring-granted session: pair the till again. */
+  'ring-session-expired',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

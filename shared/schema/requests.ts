@@ -26,6 +26,11 @@ const phraseField = z
   .min(1, { error: 'Enter the recovery phrase' })
   .max(1000, { error: 'Recovery phrase is too long (at most 24 words)' })
 
+/** A Pubky Ring pairing id as main hands it out: 32 lowercase hex characters. */
+const pairingIdField = z
+  .string({ error: 'Pairing id must be text' })
+  .regex(/^[0-9a-f]{32}$/, { error: 'Pairing id is 32 hex characters; start the pairing again' })
+
 const bip39Passphrase = z
   .string({ error: 'Passphrase must be text' })
   .max(1024, { error: 'Passphrase is too long' })
@@ -132,6 +137,12 @@ export const requestSchemas = {
     homeserver: homeserverField,
   }),
   'identity:export-recovery-file': z.strictObject({ pin: pinField, passphrase: passphraseField }),
+  'identity:ring-start': z.strictObject({ homeserver: homeserverField }),
+  'identity:ring-wait': z.strictObject({ pairingId: pairingIdField }),
+  'identity:ring-cancel': z.strictObject({ pairingId: pairingIdField }),
+  'identity:ring-finish': z.strictObject({ pairingId: pairingIdField, pin: pinField }),
+  'identity:ring-relink': empty,
+  'identity:ring-relink-finish': z.strictObject({ pairingId: pairingIdField, pin: pinField }),
   'settings:get': empty,
   'settings:update': settingsPatch,
   'settings:set-cashier-mode': z.strictObject({
@@ -167,6 +178,7 @@ export const requestSchemas = {
     cursor: z.string().max(200, { error: 'Cursor is too long' }).nullable(),
   }),
   'receipts:get': z.strictObject({ receiptId: idField }),
+  'receipts:save-pdf': z.strictObject({ receiptId: idField }),
   'receipts:export-csv': z.strictObject(receiptSearch),
   'receipts:summary': z
     .strictObject({

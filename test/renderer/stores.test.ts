@@ -12,6 +12,8 @@ import { fail, installFakePos, ok } from './fake-pos'
 const KEY = 'o1gg96ewuojmopcjbz8895478wdtxtzzuxnfjjz8o8e77csa1ngo'
 const unlocked: SessionState = {
   identity: { publicKey: KEY, uri: `pubky${KEY}`, createdAt: 1, homeserver: { kind: 'embedded' } },
+  identityKind: 'key',
+  ringSession: null,
   locked: false,
   cashierMode: false,
   lockAt: 1000,

@@ -46,7 +46,8 @@ export const CHANNEL_OPTIONS = {
     valueName: 'P',
     description:
       'Noise pattern: ik (authenticated payment), ik-raw (identity via pkarr only), n (one-way, anonymous), nn (unauthenticated), xx (first contact)',
-    defaultText: 'by the flowchart: n with --anonymous, xx when the merchant key is not bound, else ik',
+    defaultText:
+      "by the flowchart: n with --anonymous; the merchant's listed patterns (ik, else ik-raw) when its /noise names them; xx when its key is not bound; else ik",
   },
   generation: {
     type: 'string',
@@ -201,7 +202,7 @@ export const payCommand: CommandSpec = {
     const network = await bitcoinNetwork(args, sim, HINT)
     const session = await openPayerSession(ctx, args, HINT)
     try {
-      const { discoverDirectory } = await import('../../main/core/directory')
+      const { discoverDirectory, offeredPatterns } = await import('../../main/core/directory')
       const { parsePublicKey } = await import('../../main/core/keys/public-key')
       let dir: Awaited<ReturnType<typeof discoverDirectory>>
       try {
@@ -229,6 +230,7 @@ export const payCommand: CommandSpec = {
           anonymous,
           merchantKeyKnown: dir.noise !== undefined,
           merchantKeyBound: dir.noiseKeyBound === true,
+          ...(dir.noise && offeredPatterns(dir.noise) ? { offered: offeredPatterns(dir.noise)! } : {}),
         },
         anonymous ? 'N' : ch.given,
       )

@@ -10,6 +10,11 @@
  *                                                                stays cold, the merchant must look
  *                                                                our key binding up itself)
  *
+ * A merchant may list the patterns it takes in its `/noise` metadata (`{"patterns":[…]}`): a
+ * Ring-linked till does (its identity key stays in Pubky Ring, so it publishes no key binding and
+ * cannot sign XX). Then its record, on its own homeserver where only its session writes, is what
+ * authenticates its key, and we choose IK when listed, else IK-raw, rather than XX.
+ *
  * Pure functions: the command parses options into these values and prints the facts.
  */
 import type { PubkyPattern } from '../../main/core/noise/constants'
@@ -91,6 +96,8 @@ export interface PatternSituation {
   merchantKeyKnown: boolean
   /** A verified pkarr key binding ties that key to the merchant's identity. */
   merchantKeyBound: boolean
+  /** The patterns the merchant's `/noise` metadata lists (absent: it says nothing). */
+  offered?: readonly PubkyPattern[]
 }
 
 export interface PatternChoice {
@@ -103,6 +110,21 @@ export interface PatternChoice {
 export function choosePattern(situation: PatternSituation, given?: PubkyPattern): PatternChoice {
   if (given !== undefined) return { pattern: given, reason: 'given with --pattern' }
   if (situation.anonymous) return { pattern: 'N', reason: 'anonymous donation: reveal no identity' }
+  const offered = situation.offered
+  if (
+    situation.merchantKeyKnown &&
+    offered !== undefined &&
+    !(situation.merchantKeyBound && offered.includes('IK'))
+  ) {
+    if (offered.includes('IK'))
+      return {
+        pattern: 'IK',
+        reason:
+          "the merchant's /noise record lists IK (a Ring-linked till: its key is vouched for by its own homeserver, not a key binding)",
+      }
+    if (offered.includes('IK-raw'))
+      return { pattern: 'IK-raw', reason: "the merchant's /noise record lists IK-raw, not IK" }
+  }
   if (!situation.merchantKeyKnown || !situation.merchantKeyBound)
     return {
       pattern: 'XX',

@@ -25,6 +25,14 @@ export const COMMAND_ACCESS = {
   'identity:import-phrase': 'onboarding',
   'identity:import-file': 'onboarding',
   'identity:export-recovery-file': 'owner',
+  // Pairing with Pubky Ring: a new till during onboarding, or an owner re-pairing a linked till.
+  // Waiting and cancelling name a pairing by its unguessable id, which only its starter holds.
+  'identity:ring-start': 'onboarding',
+  'identity:ring-finish': 'onboarding',
+  'identity:ring-relink': 'owner',
+  'identity:ring-relink-finish': 'owner',
+  'identity:ring-wait': 'open',
+  'identity:ring-cancel': 'open',
   'settings:get': 'unlocked',
   'settings:update': 'owner',
   'settings:set-cashier-mode': 'unlocked',
@@ -40,6 +48,8 @@ export const COMMAND_ACCESS = {
   'checkout:list': 'unlocked',
   'receipts:search': 'unlocked',
   'receipts:get': 'unlocked',
+  // A cashier prints a customer's receipt; it holds what the screen already shows.
+  'receipts:save-pdf': 'unlocked',
   'receipts:export-csv': 'owner',
   'receipts:summary': 'unlocked',
   'requests:incoming': 'unlocked',

@@ -90,8 +90,8 @@ export class KeychainSecretStore implements SecretStore {
 }
 
 export const FILE_STORE_WARNING =
-  'The OS keychain is not available, so your key is stored in a file protected only by your PIN. ' +
-  'Use a long passphrase instead of a short PIN, and keep the recovery phrase safe.'
+  "The OS keychain is not available, so this till's secrets (the identity key, or its Pubky Ring " +
+  'session) are stored in a file protected only by your PIN. Use a long passphrase instead of a short PIN.'
 
 /** Passphrase-encrypted files `<dir>/<name>.vault`, written atomically (temp file + rename). */
 export class FileSecretStore implements SecretStore {

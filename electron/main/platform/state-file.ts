@@ -16,6 +16,8 @@ export type PersistedIdentity = {
   readonly publicKey: string
   readonly createdAt: number
   readonly homeserver: HomeserverChoice
+  /** A key-holding till or a Pubky Ring-linked one (absent in files written before Ring sign-in: a key). */
+  readonly kind?: 'key' | 'ring'
 }
 
 export type PersistedState = {
@@ -45,7 +47,12 @@ const settingsSchema = z.object({
 const stateSchema = z.object({
   version: z.literal(1),
   identity: z
-    .object({ publicKey: z32Field, createdAt: z.number().int().min(0), homeserver: homeserverField })
+    .object({
+      publicKey: z32Field,
+      createdAt: z.number().int().min(0),
+      homeserver: homeserverField,
+      kind: z.enum(['key', 'ring']).optional(),
+    })
     .nullable(),
   pinCheck: base64Field.nullable(),
   // Settings written by an older build may lack newer fields: fill them from the defaults.

@@ -13,6 +13,8 @@ const TITLES: Record<ErrorCode, string> = {
   unavailable: 'Not available yet',
   storage: 'Storage problem',
   internal: 'Something went wrong',
+  'needs-identity-key': 'Needs the identity key',
+  'ring-session-expired': 'Pair with Pubky Ring again',
 }
 
 export function errorTitle(error: IpcError): string {

@@ -2,17 +2,27 @@
  * Onboarding: create an identity (show the phrase, confirm words), or import one by phrase,
  * recovery file or backup; then the homeserver and the PIN. The phrase is held only while the
  * "write it down" step is on screen and is cleared as soon as it is confirmed or abandoned.
+ *
+ * Or sign in with Pubky Ring: homeserver → a `pubkyauth://` QR the phone scans (the `ring` step
+ * waits for its approval) → the PIN. The key stays on the phone; nothing secret reaches this side.
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { HomeserverChoice, IdentityDraft, SessionState } from '@shared/domain/session'
+import type {
+  HomeserverChoice,
+  IdentityDraft,
+  RingApproval,
+  RingPairing,
+  SessionState,
+} from '@shared/domain/session'
 import type { IpcError } from '@shared/ipc/errors'
 import type { IpcResult } from '@shared/ipc/result'
 import { call } from '../bridge/pos'
 import { useSessionStore } from './session'
 
-export type OnboardingMode = 'create' | 'import-phrase' | 'import-file' | 'restore'
-export type OnboardingStep = 'welcome' | 'phrase' | 'confirm' | 'import' | 'homeserver' | 'pin' | 'done'
+export type OnboardingMode = 'create' | 'import-phrase' | 'import-file' | 'restore' | 'ring'
+export type OnboardingStep =
+  'welcome' | 'phrase' | 'confirm' | 'import' | 'homeserver' | 'ring' | 'pin' | 'done'
 
 export const useOnboardingStore = defineStore('onboardingStore', () => {
   const step = ref<OnboardingStep>('welcome')
@@ -22,6 +32,9 @@ export const useOnboardingStore = defineStore('onboardingStore', () => {
   const homeserver = ref<HomeserverChoice>({ kind: 'embedded' })
   const error = ref<IpcError | null>(null)
   const busy = ref(false)
+  /** The open Pubky Ring pairing (its QR URL) and, once the phone approved, the shop's key. */
+  const ringPairing = ref<RingPairing | null>(null)
+  const ringApproval = ref<RingApproval | null>(null)
 
   function clearDraft(): void {
     draft.value = null
@@ -46,7 +59,75 @@ export const useOnboardingStore = defineStore('onboardingStore', () => {
     }
   }
 
-  function startImport(kind: Exclude<OnboardingMode, 'create'>): void {
+  /** "Sign in with Pubky Ring": choose the homeserver first, then the QR code. */
+  function startRing(): void {
+    clearDraft()
+    mode.value = 'ring'
+    error.value = null
+    ringApproval.value = null
+    step.value = 'homeserver'
+  }
+
+  /** Opens a pairing (a fresh QR code) and waits for Pubky Ring's approval in the background. */
+  async function openRing(): Promise<boolean> {
+    await dropRing()
+    error.value = null
+    busy.value = true
+    step.value = 'ring'
+    try {
+      const result = await call('identity:ring-start', { homeserver: homeserver.value })
+      if (!result.ok) {
+        error.value = result.error
+        return false
+      }
+      ringPairing.value = result.value
+      void waitRing(result.value.pairingId)
+      return true
+    } finally {
+      busy.value = false
+    }
+  }
+
+  /** Resolves when the phone answers; a stale answer (cancelled or replaced pairing) is ignored. */
+  async function waitRing(pairingId: string): Promise<void> {
+    const result = await call('identity:ring-wait', { pairingId })
+    if (ringPairing.value?.pairingId !== pairingId) return
+    if (!result.ok) {
+      ringPairing.value = null
+      error.value = result.error
+      return
+    }
+    ringApproval.value = result.value
+    error.value = null
+    step.value = 'pin'
+  }
+
+  async function dropRing(): Promise<void> {
+    const open = ringPairing.value
+    ringPairing.value = null
+    ringApproval.value = null
+    if (open) await call('identity:ring-cancel', { pairingId: open.pairingId })
+  }
+
+  /** Stops waiting for Pubky Ring and goes back to the start. */
+  async function cancelRing(): Promise<void> {
+    await dropRing()
+    goTo('welcome')
+  }
+
+  function finishRing(pin: string): Promise<boolean> {
+    const p = ringPairing.value
+    if (!p || !ringApproval.value) {
+      error.value = { code: 'not-found', message: 'Start again: Pubky Ring has not approved a pairing yet.' }
+      return Promise.resolve(false)
+    }
+    return finish(() => call('identity:ring-finish', { pairingId: p.pairingId, pin })).then((ok) => {
+      if (ok) ringPairing.value = null
+      return ok
+    })
+  }
+
+  function startImport(kind: Exclude<OnboardingMode, 'create' | 'ring'>): void {
     clearDraft()
     mode.value = kind
     error.value = null
@@ -129,6 +210,8 @@ export const useOnboardingStore = defineStore('onboardingStore', () => {
 
   function $reset(): void {
     clearDraft()
+    // Leaving the screen mid-pairing closes it in main too (its worker and relay wait).
+    void dropRing()
     step.value = 'welcome'
     mode.value = 'create'
     homeserver.value = { kind: 'embedded' }
@@ -144,7 +227,13 @@ export const useOnboardingStore = defineStore('onboardingStore', () => {
     homeserver,
     error,
     busy,
+    ringPairing,
+    ringApproval,
     startCreate,
+    startRing,
+    openRing,
+    cancelRing,
+    finishRing,
     startImport,
     goTo,
     confirmWords,

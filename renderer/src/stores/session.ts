@@ -18,6 +18,10 @@ export const useSessionStore = defineStore('sessionStore', () => {
   const locked = computed(() => state.value?.locked ?? true)
   const cashierMode = computed(() => state.value?.cashierMode ?? false)
   const identity = computed(() => state.value?.identity ?? null)
+  /** A Ring-linked till: the shop's key stays in Pubky Ring on the owner's phone. */
+  const ringLinked = computed(() => state.value?.identityKind === 'ring')
+  /** The homeserver forgot the Ring session: payments stop until the till is paired again. */
+  const ringExpired = computed(() => state.value?.ringSession === 'expired')
 
   function apply(next: SessionState): void {
     state.value = next
@@ -81,6 +85,8 @@ export const useSessionStore = defineStore('sessionStore', () => {
     locked,
     cashierMode,
     identity,
+    ringLinked,
+    ringExpired,
     apply,
     hydrate,
     unlock,

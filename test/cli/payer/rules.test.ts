@@ -122,6 +122,19 @@ describe('pattern flowchart', () => {
     expect(choosePattern({ ...known, merchantKeyBound: false }).pattern).toBe('XX')
     expect(choosePattern({ ...known, merchantKeyKnown: false, merchantKeyBound: false }).pattern).toBe('XX')
   })
+  it("honours the merchant's /noise patterns (a Ring-linked till: no key binding, no XX)", () => {
+    const ring = { ...known, merchantKeyBound: false, offered: ['IK', 'IK-raw', 'N'] as const }
+    expect(choosePattern(ring).pattern).toBe('IK')
+    expect(choosePattern(ring).reason).toContain('Ring-linked till')
+    expect(choosePattern({ ...ring, offered: ['IK-raw', 'N'] }).pattern).toBe('IK-raw')
+    // A bound key whose merchant does not take IK: IK-raw, still not XX.
+    expect(choosePattern({ ...known, offered: ['IK-raw'] }).pattern).toBe('IK-raw')
+    expect(choosePattern({ ...ring, anonymous: true }).pattern).toBe('N')
+    // A list naming neither IK nor IK-raw falls back to the flowchart; no list: unchanged.
+    expect(choosePattern({ ...ring, offered: ['XX'] }).pattern).toBe('XX')
+    expect(choosePattern({ ...known, merchantKeyBound: false }).pattern).toBe('XX')
+    expect(choosePattern(ring, 'XX').pattern).toBe('XX')
+  })
   it('--pattern wins', () => {
     expect(choosePattern({ ...known, anonymous: true }, 'IK-raw')).toEqual({
       pattern: 'IK-raw',

@@ -29,7 +29,9 @@ const sorted = (xs: Iterable<string>) => [...xs].sort()
 
 describe('IPC contract consistency', () => {
   it('has commands and events, all domain:verb, with no name shared between lists', () => {
-    expect(COMMAND_NAMES.length).toBe(44) // 42 + display:info, display:set-mode
+    // 42 + display:info, display:set-mode + receipts:save-pdf + six identity:ring-* (Pubky Ring pairing)
+    expect(COMMAND_NAMES.length).toBe(51)
+    expect(COMMAND_NAMES.filter((n) => n.startsWith('identity:ring-'))).toHaveLength(6)
     expect(sorted(EVENT_NAMES)).toEqual(
       sorted([
         'session:changed',

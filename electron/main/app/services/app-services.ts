@@ -27,6 +27,7 @@ import { SessionService } from './session'
 import { SettingsService } from './settings'
 import { StateRepo } from './state-repo'
 import { IdentityVault } from './vault'
+import { pdfUnavailable, type PdfExporter } from '../pdf-export'
 
 export type AppServicesOptions = {
   readonly paths: DataPaths
@@ -46,6 +47,8 @@ export type AppServicesOptions = {
   readonly log?: Logger
   /** The customer display's port (PAYKIT_DISPLAY_PORT); absent or 0: any free port. */
   readonly displayPort?: number
+  /** Save as PDF (Electron wires printToPDF + the save dialog); absent in browser mode. */
+  readonly pdf?: PdfExporter
 }
 
 export type AppServices = {
@@ -60,6 +63,8 @@ export type AppServices = {
   readonly displayState: DisplayStateService
   /** The customer-facing display's server, run as the owner's `display:set-mode` says. */
   readonly display: CustomerDisplayHost
+  /** Prints the asking window's page to PDF and saves it; `unavailable` without a window (browser mode). */
+  readonly pdf: PdfExporter
   info(): AppInfo
   accessState(): AccessState
   /** Shutdown: stops timers and wipes the in-memory secret. */
@@ -114,6 +119,7 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     engine,
     displayState,
     display,
+    pdf: opts.pdf ?? pdfUnavailable,
     info: () => ({
       name: 'Paykit POS',
       version: opts.version,
@@ -127,6 +133,8 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
       cashierMode: repo.get().settings.cashierMode,
     }),
     dispose: () => {
+      // An open Pubky Ring pairing's worker must not outlive the app.
+      void identity.closeRingPairing()
       session.dispose()
       displayState.dispose()
     },

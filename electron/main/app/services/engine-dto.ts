@@ -9,6 +9,7 @@ import type { EndOfDay } from '../../core/receipts/book'
 import type { InboxRow, OutboxRow } from '../../core/billing/requests-repo'
 import type { BillingRunSummary } from '../../core/billing/engine'
 import type { ListenerStatus } from '../../core/listener/server'
+import { planLabel } from '../../core/subscriptions/frequency'
 import type {
   CheckoutStarted,
   DirectoryMethod,
@@ -167,6 +168,7 @@ export function subscribers(m: SubscribersModel): SubscribersDto {
       subscriptionId: s.subscriptionId,
       subscriber: s.subscriber,
       description: s.description,
+      plan: planLabel(s.frequency),
       status: s.status,
       amountSats: s.amountSats,
       nextChargeAt: s.nextChargeAt,
@@ -191,7 +193,7 @@ export function billingSummary(s: BillingRunSummary): BillingSummary {
   }
 }
 
-/** The engine's frequency text (`daily`, `weekly`, `monthly:<day>`, `custom:<seconds>`). */
+/** The engine's frequency text (`daily`, `weekly`, `monthly:<day>`, `yearly:MM-DD`, `custom:<seconds>`). */
 export function frequencyText(f: FrequencyInput): string {
   switch (f.kind) {
     case 'daily':
@@ -199,6 +201,8 @@ export function frequencyText(f: FrequencyInput): string {
       return f.kind
     case 'monthly':
       return `monthly:${f.day}`
+    case 'yearly':
+      return `yearly:${String(f.month).padStart(2, '0')}-${String(f.day).padStart(2, '0')}`
     case 'custom':
       return `custom:${f.days * 86_400}`
   }

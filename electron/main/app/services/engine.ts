@@ -7,7 +7,12 @@
  * a till keeps taking payments behind the lock screen; the access policy gates the UI instead.
  *
  * The identity secret goes main → worker only: a copy is handed to `EngineHost.start`, which
- * transfers it to the worker and wipes the copy. Engine events are turned into contract events.
+ * transfers it to the worker and wipes the copy. A Ring-linked till hands over its Ring link and a
+ * copy of its device secret the same way (`ring` instead of `identitySecret`). Engine events are
+ * turned into contract events.
+ *
+ * Pairing with Pubky Ring also runs here (`pairRing`), because it needs the engine's folder: on the
+ * embedded network it starts the same homeserver the engine will use, in its own worker.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -16,11 +21,13 @@ import { isErrorCode, type ErrorCode } from '../../../../shared/ipc/errors'
 import type { EngineStatus } from '../../../../shared/domain/engine'
 import type { HomeserverChoice } from '../../../../shared/domain/session'
 import type { EngineApi, EngineEvents, EngineNetwork } from '../../core/engine/types'
-import type { EngineHostOptions } from '../../core/engine/host'
+import { EngineHost, type EngineHostOptions } from '../../core/engine/host'
+import type { RingLink } from '../../core/pubky/ring-link'
 import type { Emit } from '../../ipc/events'
 import type { Logger } from '../../platform/logger'
 import { describeError } from '../../platform/logger'
 import { methodLabel } from './engine-dto'
+import type { ReadyCredentials } from './session'
 
 /** What the app needs of a running engine (EngineHost, or an in-process engine in a bench). */
 export type EngineHandle = {
@@ -31,12 +38,30 @@ export type EngineHandle = {
 
 export type EngineLauncher = (options: EngineHostOptions) => Promise<EngineHandle>
 
+/** A Pubky Ring pairing as `EngineHost.pairRing` runs it: show `url`; `approved` settles once Ring answers. */
+export type RingPairingHandle = {
+  readonly url: string
+  readonly approved: Promise<RingLink>
+  cancel(): Promise<void>
+}
+
+export type RingPairer = (o: {
+  dataDir: string
+  network: EngineNetwork
+  relayUrl?: string
+  timeoutMs?: number
+}) => Promise<RingPairingHandle>
+
 export type EngineServiceOptions = {
   /** The engine's folder (ledger, embedded homeserver, nonce log). */
   readonly dataDir: string
   readonly emit: Emit
   readonly log: Logger
   readonly launch: EngineLauncher
+  /** Pairing with Pubky Ring (default `EngineHost.pairRing`). */
+  readonly pair?: RingPairer
+  /** The link relay for hosted pairing (default: the SDK's, https://httprelay.pubky.app/link). */
+  readonly ringRelayUrl?: string
   /** Listener overrides (host/port; the e2e lifts per-IP limits: every payer there is 127.0.0.1). */
   readonly listener?: EngineHostOptions['listener']
   /** Timer overrides (benches and tests turn the hourly billing timer off). */
@@ -76,6 +101,9 @@ export function engineErrorCode(e: unknown): ErrorCode {
   if (code === 'engine-exited' || code === 'engine-not-started' || code === 'engine-start-failed')
     return 'unavailable'
   if (isErrorCode(code) && code !== 'internal') return code
+  // Pubky Ring codes until the contract has its own (their messages say what to do).
+  const ring = RING_CODES[code]
+  if (ring) return ring
   if (INPUT_ERRORS.has(name)) return 'invalid-input'
   if (code.startsWith('unknown-') || code.endsWith('not-found')) return 'not-found'
   if (name === 'CheckoutError' || name === 'BillingError') return 'conflict'
@@ -84,7 +112,19 @@ export function engineErrorCode(e: unknown): ErrorCode {
   return 'internal'
 }
 
-function asIpcError(e: unknown): PaykitError {
+/** Pubky Ring failures (core/pubky/ring-link) as contract codes; each keeps its message. */
+const RING_CODES: Record<string, ErrorCode> = {
+  'needs-identity-key': 'forbidden',
+  'ring-session-expired': 'unavailable',
+  'ring-denied': 'forbidden',
+  'ring-timeout': 'unavailable',
+  'ring-relay-failed': 'unavailable',
+  'ring-cancelled': 'conflict',
+  'ring-invalid-link': 'storage',
+}
+
+/** An engine or pairing failure as the error the IPC layer sends (code mapped, message kept). */
+export function asIpcError(e: unknown): PaykitError {
   const code = engineErrorCode(e)
   if (code === 'internal')
     return new PaykitError('internal', 'The payment engine failed. Details are in the log.', { cause: e })
@@ -103,6 +143,11 @@ export function networkFor(choice: HomeserverChoice): EngineNetwork {
     ...(choice.signupToken !== '' ? { signupToken: choice.signupToken } : {}),
   }
 }
+
+/** How the engine is told who it is (exactly one), and who hears that a Ring session expired. */
+type Credential =
+  | { identitySecret: Uint8Array; onExpired?: undefined }
+  | { ring: { link: RingLink; deviceSecret: Uint8Array }; onExpired?: () => void }
 
 export class EngineService {
   private handle: EngineHandle | null = null
@@ -125,24 +170,40 @@ export class EngineService {
   }
 
   /**
-   * Starts the engine with a COPY of `secret` (the caller keeps its own). Resolves when it runs or
-   * has failed (the failure is in `status()`, and the app keeps working without payments).
+   * Starts the engine with a COPY of the secret (the caller keeps its own): the identity secret (a
+   * bare array, or `kind: 'key'`) or a Ring link with its device secret. Resolves when it runs or
+   * has failed (the failure is in `status()`, and the app keeps working without payments). A Ring
+   * session the homeserver forgot is reported through `onRingExpired`.
    */
-  start(secret: Uint8Array, homeserver: HomeserverChoice, extra: { xpub?: string } = {}): Promise<void> {
+  start(
+    creds: Uint8Array | ReadyCredentials,
+    homeserver: HomeserverChoice,
+    extra: { xpub?: string } = {},
+  ): Promise<void> {
     if (this.handle || this.starting) return this.starting ?? Promise.resolve()
     this.network = networkFor(homeserver)
-    this.starting = this.boot(secret.slice(), extra).finally(() => {
+    const who: Credential =
+      creds instanceof Uint8Array
+        ? { identitySecret: creds.slice() }
+        : creds.kind === 'key'
+          ? { identitySecret: creds.secret.slice() }
+          : {
+              ring: { link: creds.link, deviceSecret: creds.deviceSecret.slice() },
+              ...(creds.onRingExpired ? { onExpired: creds.onRingExpired } : {}),
+            }
+    this.starting = this.boot(who, extra).finally(() => {
       this.starting = null
     })
     return this.starting
   }
 
-  private async boot(copy: Uint8Array, extra: { xpub?: string }): Promise<void> {
+  private async boot(who: Credential, extra: { xpub?: string }): Promise<void> {
     this.setState({ state: 'starting', problem: null })
+    const { onExpired, ...credential } = who
     try {
       const handle = await this.o.launch({
         dataDir: this.o.dataDir,
-        identitySecret: copy,
+        ...credential,
         network: this.network,
         ...(this.o.listener ? { listener: this.o.listener } : {}),
         ...(this.o.timers ?? {}),
@@ -159,22 +220,53 @@ export class EngineService {
       if (this.network.kind === 'embedded') await this.writeNodeInfo(handle)
       this.setState({ state: 'running', problem: null })
     } catch (e) {
-      copy.fill(0)
+      if ('identitySecret' in credential) credential.identitySecret.fill(0)
+      else credential.ring.deviceSecret.fill(0)
       this.o.log.error('engine: start failed', { cause: describeError(e) })
       this.setState({ state: 'failed', problem: asIpcError(e).message })
+      if ((e as { code?: unknown }).code === 'ring-session-expired') onExpired?.()
       throw asIpcError(e)
     }
   }
 
   /** Restarts with another watch-only key; if the engine refuses it, restarts as it was and throws. */
-  async restartWith(secret: Uint8Array, homeserver: HomeserverChoice, xpub: string): Promise<void> {
+  async restartWith(
+    creds: Uint8Array | ReadyCredentials,
+    homeserver: HomeserverChoice,
+    xpub: string,
+  ): Promise<void> {
     await this.starting?.catch(() => undefined)
     await this.stop()
     try {
-      await this.start(secret, homeserver, { xpub })
+      await this.start(creds, homeserver, { xpub })
     } catch (e) {
-      await this.start(secret, homeserver).catch(() => undefined)
+      await this.start(creds, homeserver).catch(() => undefined)
       throw e
+    }
+  }
+
+  /**
+   * Opens a Pubky Ring pairing for this till's network: on the embedded network the engine's own
+   * homeserver runs (in the pairing worker) until Ring answers. Refused on the embedded network
+   * while the engine runs, because both would own the same homeserver folder.
+   */
+  async pairRing(homeserver: HomeserverChoice, timeoutMs?: number): Promise<RingPairingHandle> {
+    if ((this.handle || this.starting) && homeserver.kind === 'embedded')
+      throw new PaykitError(
+        'conflict',
+        'The payment engine is running on this computer’s homeserver; it can be paired again once it has stopped.',
+      )
+    const pair = this.o.pair ?? ((o) => EngineHost.pairRing(o))
+    try {
+      return await pair({
+        dataDir: this.o.dataDir,
+        network: networkFor(homeserver),
+        ...(this.o.ringRelayUrl ? { relayUrl: this.o.ringRelayUrl } : {}),
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      })
+    } catch (e) {
+      this.o.log.warn('engine: could not start a Pubky Ring pairing', { cause: describeError(e) })
+      throw asIpcError(e)
     }
   }
 

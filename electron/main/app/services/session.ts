@@ -1,29 +1,57 @@
 /**
  * @module app/services/session
- * The app lock. After the first unlock the identity secret stays in main-process memory until quit
- * (the payment engine keeps serving customers behind the lock screen); locking only gates the UI and
- * the IPC commands. Wrong PINs back off exponentially after five tries.
+ * The app lock. After the first unlock the till's credentials (the identity secret, or on a
+ * Ring-linked till the Ring link and device secret) stay in main-process memory until quit (the
+ * payment engine keeps serving customers behind the lock screen); locking only gates the UI and the
+ * IPC commands. Wrong PINs back off exponentially after five tries.
  */
 import type { Clock } from '../../core/util/clock'
-import { wipe } from '../../core/util/bytes'
-import type { SessionState, IdentitySummary } from '../../../../shared/domain/session'
+import type {
+  IdentityKind,
+  IdentitySummary,
+  RingSessionState,
+  SessionState,
+} from '../../../../shared/domain/session'
 import { IdleLock } from '../../platform/idle-lock'
 import type { Emit } from '../../ipc/events'
 import type { StateRepo } from './state-repo'
-import type { IdentityVault } from './vault'
+import { wipeCredentials, type IdentityVault, type TillCredentials } from './vault'
 import { locked, notFound, rateLimited } from './errors'
-import type { PaykitError } from '../../core/util/errors'
+import { PaykitError } from '../../core/util/errors'
+import type { PersistedIdentity } from '../../platform/state-file'
+
+/**
+ * What a Ring-linked till cannot do: the shop's identity key stays in Pubky Ring (the design's
+ * typed error `needs-identity-key`; the engine rejects its Ring-impossible calls with the same code).
+ */
+export const needsIdentityKey = (message: string): PaykitError<'needs-identity-key'> =>
+  new PaykitError('needs-identity-key', message)
+
+/**
+ * What the engine is started with: the credentials, and on a Ring-linked till the way to report
+ * that the homeserver forgot the session (the session then shows "Pair again").
+ */
+export type ReadyCredentials = TillCredentials & { readonly onRingExpired?: () => void }
+
+/**
+ * The kind recorded beside the public key in the state file (a till set up before Pubky Ring
+ * existed has none: it holds its key).
+ */
+export function persistedKind(identity: PersistedIdentity): IdentityKind {
+  return identity.kind === 'ring' ? 'ring' : 'key'
+}
 
 const FREE_ATTEMPTS = 5
 const BASE_DELAY_MS = 30_000
 const MAX_DELAY_MS = 15 * 60_000
 
 export class SessionService {
-  private secret: Uint8Array | null = null
+  private creds: TillCredentials | null = null
+  private ringExpired = false
   private isLocked = true
   private failures = 0
   private blockedUntil = 0
-  private readonly readyListeners = new Set<(secret: Uint8Array) => void>()
+  private readonly readyListeners = new Set<(creds: ReadyCredentials) => void>()
   readonly idle: IdleLock
 
   constructor(
@@ -61,8 +89,15 @@ export class SessionService {
           : { kind: 'hosted', homeserver: s.identity.homeserver.homeserver },
     }
     const unlocked = identity !== null && !this.isLocked
+    // The secret store knows the kind once unlocked; before that, the state file's note says it.
+    const identityKind: IdentityKind | null =
+      s.identity === null ? null : (this.creds?.kind ?? persistedKind(s.identity))
+    const ringSession: RingSessionState | null =
+      unlocked && this.creds?.kind === 'ring' ? (this.ringExpired ? 'expired' : 'linked') : null
     return {
       identity,
+      identityKind,
+      ringSession,
       locked: !unlocked,
       cashierMode: s.settings.cashierMode,
       lockAt: unlocked ? this.idle.deadline() : null,
@@ -101,12 +136,12 @@ export class SessionService {
 
   async unlock(pin: string): Promise<SessionState> {
     if (!this.hasIdentity()) throw notFound('There is no identity on this device yet. Set one up first.')
-    const secret = await this.withBackoff(() => this.vault.load(pin))
-    if (this.secret === null) {
-      this.secret = secret
+    const creds = await this.withBackoff(() => this.vault.loadCredentials(pin))
+    if (this.creds === null) {
+      this.creds = creds
       this.notifyReady()
     } else {
-      wipe(secret)
+      wipeCredentials(creds)
     }
     this.isLocked = false
     this.idle.setTimeout(this.autoLockMs())
@@ -123,10 +158,15 @@ export class SessionService {
     return this.status()
   }
 
-  /** After onboarding: the new identity's secret becomes the live one and the app is unlocked. */
-  adopt(secret: Uint8Array): SessionState {
-    if (this.secret) wipe(this.secret)
-    this.secret = secret
+  /**
+   * After onboarding (or re-pairing with Pubky Ring): the new credentials become the live ones and
+   * the app is unlocked. A bare array is an identity secret.
+   */
+  adopt(next: Uint8Array | TillCredentials): SessionState {
+    const creds: TillCredentials = next instanceof Uint8Array ? { kind: 'key', secret: next } : next
+    if (this.creds && this.creds !== creds) wipeCredentials(this.creds)
+    this.creds = creds
+    this.ringExpired = false
     this.isLocked = false
     this.failures = 0
     this.idle.setTimeout(this.autoLockMs())
@@ -146,30 +186,66 @@ export class SessionService {
   }
 
   /**
-   * Main-process only: the identity secret, for the engine (signing, Noise). Never passed to IPC.
-   * Throws `locked` until the first unlock after start.
+   * Main-process only: the identity secret, for what only the key can do (key export, backup).
+   * Never passed to IPC. Throws `locked` until the first unlock after start, and
+   * `needs-identity-key` on a Ring-linked till (its key stays in Pubky Ring).
    */
   identitySecret(): Uint8Array {
-    if (this.secret === null) throw locked()
-    return this.secret
+    const creds = this.credentials()
+    if (creds.kind === 'ring')
+      throw needsIdentityKey(
+        'This till is linked through Pubky Ring: the shop’s identity key stays on the phone, so this till cannot export or back up a key. Open the till with the recovery phrase for that.',
+      )
+    return creds.secret
   }
 
-  /** Runs `listener` with the secret once it is available (now, if it already is). */
-  onIdentityReady(listener: (secret: Uint8Array) => void): () => void {
+  /** Main-process only: the till's credentials, whichever kind. Throws `locked` until the first unlock. */
+  credentials(): TillCredentials {
+    if (this.creds === null) throw locked()
+    return this.creds
+  }
+
+  /** The credentials as the engine is started with them (a Ring till's can report an expired session). */
+  engineCredentials(): ReadyCredentials {
+    return this.ready(this.credentials())
+  }
+
+  /** The engine reports that the homeserver forgot the Ring session: the UI offers "Pair again". */
+  markRingExpired(): SessionState {
+    if (this.creds?.kind === 'ring') this.ringExpired = true
+    return this.changed()
+  }
+
+  /** Runs `listener` with the credentials once they are available (now, if they already are). */
+  onIdentityReady(listener: (creds: ReadyCredentials) => void): () => void {
     this.readyListeners.add(listener)
-    if (this.secret) listener(this.secret)
+    if (this.creds) listener(this.ready(this.creds))
     return () => this.readyListeners.delete(listener)
   }
 
-  private notifyReady(): void {
-    for (const l of this.readyListeners) l(this.secret!)
+  private ready(creds: TillCredentials): ReadyCredentials {
+    if (creds.kind === 'key') return creds
+    return {
+      ...creds,
+      onRingExpired: () => {
+        // Only the link still in use can expire: a late report about a replaced one is ignored.
+        if (this.creds !== null && this.creds.kind === 'ring' && this.creds.link === creds.link)
+          this.markRingExpired()
+      },
+    }
   }
 
-  /** Shutdown: stop the idle timer and wipe the secret. */
+  private notifyReady(): void {
+    const creds = this.creds
+    if (!creds) return
+    for (const l of this.readyListeners) l(this.ready(creds))
+  }
+
+  /** Shutdown: stop the idle timer and wipe the credentials. */
   dispose(): void {
     this.idle.stop()
-    if (this.secret) wipe(this.secret)
-    this.secret = null
+    if (this.creds) wipeCredentials(this.creds)
+    this.creds = null
     this.isLocked = true
   }
 }

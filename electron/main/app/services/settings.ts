@@ -40,7 +40,7 @@ export class SettingsService {
   async changePin(currentPin: string, newPin: string): Promise<Settings> {
     this.vault.checkPinStrength(newPin)
     await this.session.verifyPin(currentPin)
-    const pinCheck = await this.vault.save(this.session.identitySecret(), newPin)
+    const pinCheck = await this.vault.saveCredentials(this.session.credentials(), newPin)
     await this.repo.update((s) => ({ ...s, pinCheck }))
     return this.repo.get().settings
   }

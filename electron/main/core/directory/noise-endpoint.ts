@@ -12,6 +12,7 @@
  * but not for connecting), and the record is size-capped.
  */
 import { fromHex, fromUtf8, isAllZero, toHex } from '../util/bytes'
+import type { PubkyPattern } from '../noise/constants'
 import { DirectoryError } from './errors'
 import { NOISE_ENDPOINT_PATH } from './paths'
 import type { PubkyReader, PubkyWriter } from '../store/types'
@@ -151,4 +152,40 @@ export async function requireNoiseKey(reader: PubkyReader, owner: string): Promi
     )
   }
   return e.publicKey
+}
+
+/**
+ * What a Ring-linked till accepts (it holds no identity key): IK (the payer signs; our reply is
+ * empty), IK-raw and N. Published as `metadata.patterns` in its `/noise` record.
+ */
+export const RING_NOISE_PATTERNS: readonly PubkyPattern[] = Object.freeze(['IK', 'IK-raw', 'N'])
+
+const KNOWN_PATTERNS: readonly PubkyPattern[] = ['IK', 'IK-raw', 'N', 'NN', 'XX']
+
+/**
+ * The patterns a `/noise` record says its server accepts (`metadata` JSON `{"patterns":[…]}`), in
+ * the order given, unknown names dropped; undefined when it says nothing (or says it unreadably),
+ * which means "the usual set". Never throws: metadata is free text.
+ */
+export function offeredPatterns(endpoint: Pick<NoiseEndpoint, 'metadata'>): PubkyPattern[] | undefined {
+  const md = endpoint.metadata
+  if (md === undefined || md.length > MAX_METADATA || !md.includes('patterns')) return undefined
+  let v: unknown
+  try {
+    v = JSON.parse(md)
+  } catch {
+    return undefined
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined
+  const list = (v as Record<string, unknown>)['patterns']
+  if (!Array.isArray(list) || list.length > 16) return undefined
+  const out: PubkyPattern[] = []
+  for (const p of list)
+    if (
+      typeof p === 'string' &&
+      (KNOWN_PATTERNS as readonly string[]).includes(p) &&
+      !out.includes(p as PubkyPattern)
+    )
+      out.push(p as PubkyPattern)
+  return out
 }

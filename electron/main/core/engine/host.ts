@@ -19,8 +19,22 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { EventBus } from '../observe/events'
 import { PaykitError, InputError } from '../util/errors'
-import { ENGINE_API_METHODS, type EngineApi, type EngineEvents } from './types'
-import type { HostToWorker, RemoteError, WorkerEngineOptions, WorkerToHost } from './protocol'
+import { checkRingLink, type RingLink } from '../pubky/ring-link'
+import {
+  ENGINE_API_METHODS,
+  type EngineApi,
+  type EngineEvents,
+  type EngineNetwork,
+  type RingIdentity,
+} from './types'
+import type {
+  HostToPair,
+  HostToWorker,
+  PairToHost,
+  RemoteError,
+  WorkerEngineOptions,
+  WorkerToHost,
+} from './protocol'
 
 /** An error thrown inside the worker, re-created here with its code. */
 export class EngineCallError extends PaykitError<string> {
@@ -32,8 +46,13 @@ export class EngineCallError extends PaykitError<string> {
 }
 
 export interface EngineHostOptions extends WorkerEngineOptions {
-  /** Copied and transferred to the worker; this array is wiped before `start` returns. */
-  identitySecret: Uint8Array
+  /**
+   * Copied and transferred to the worker; this array is wiped before `start` returns. Exactly one
+   * of `identitySecret` and `ring`.
+   */
+  identitySecret?: Uint8Array
+  /** A Ring-linked till; `deviceSecret` is copied, transferred and wiped like `identitySecret`. */
+  ring?: RingIdentity
   /** Receives the worker's log lines (already redacted by core/observe's logger). */
   onLog?: (line: string) => void
   /** Override the worker script (a built `worker.js`). */
@@ -58,14 +77,35 @@ function tsxApiUrl(): string {
   return 'tsx/esm/api'
 }
 
+/** Options of `EngineHost.pairRing`. */
+export interface PairRingOptions {
+  dataDir: string
+  network: EngineNetwork
+  /** The `pubkyauth://` link relay; default: the embedded node's `/link`, or the SDK's default when hosted. */
+  relayUrl?: string
+  /** Give up after this long (default 10 minutes): `approved` rejects with `ring-timeout`. */
+  timeoutMs?: number
+  /** Override the worker script (a built `pair-worker.js`). */
+  workerUrl?: URL
+}
+
+/** A pairing in progress: show `url` as a QR code for Pubky Ring to scan. */
+export interface RingPairing {
+  url: string
+  /** The grant; rejects with an `EngineCallError` coded ring-timeout / ring-cancelled / ring-denied / … */
+  approved: Promise<RingLink>
+  /** Stops the pairing (its worker and embedded node); `approved` rejects with `ring-cancelled`. */
+  cancel(): Promise<void>
+}
+
 /**
- * The worker script: a built `worker.js` beside this file, else `worker.ts` behind a one-line eval
+ * A worker script: a built `<name>.js` beside this file, else `<name>.ts` behind a one-line eval
  * bootstrap that registers tsx first (Node 20 does not apply `--import tsx` to a worker's entry).
  */
-function defaultWorker(): { script: URL | string; eval: boolean } {
-  const js = new URL('./worker.js', import.meta.url)
+function defaultWorker(name = 'worker'): { script: URL | string; eval: boolean } {
+  const js = new URL(`./${name}.js`, import.meta.url)
   if (existsSync(fileURLToPath(js))) return { script: js, eval: false }
-  const ts = new URL('./worker.ts', import.meta.url).href
+  const ts = new URL(`./${name}.ts`, import.meta.url).href
   return {
     script: `import(${JSON.stringify(tsxApiUrl())}).then((m) => { m.register(); return import(${JSON.stringify(ts)}) })`,
     eval: true,
@@ -123,12 +163,21 @@ export class EngineHost {
 
   /** Starts the worker and the engine in it; resolves once the engine is listening. */
   static async start(options: EngineHostOptions): Promise<EngineHost> {
-    const { identitySecret, onLog, workerUrl, startTimeoutMs, ...engineOptions } = options
-    if (!(identitySecret instanceof Uint8Array) || identitySecret.length !== 32)
-      throw new InputError('the identity secret must be 32 bytes')
+    const { identitySecret, ring, onLog, workerUrl, startTimeoutMs, ...engineOptions } = options
+    if ((identitySecret === undefined) === (ring === undefined))
+      throw new InputError(
+        'give the engine exactly one identity: identitySecret (the shop key) or ring (a Pubky Ring link)',
+      )
+    const given = ring ? ring.deviceSecret : identitySecret!
+    if (!(given instanceof Uint8Array) || given.length !== 32)
+      throw new InputError(
+        ring ? 'the Ring till device secret must be 32 bytes' : 'the identity secret must be 32 bytes',
+      )
+    // Checked here so a damaged link fails before a worker starts (ring-invalid-link).
+    const link = ring ? checkRingLink(ring.link) : undefined
     const secret = new Uint8Array(32)
-    secret.set(identitySecret)
-    identitySecret.fill(0)
+    secret.set(given)
+    given.fill(0)
     const w = workerUrl ? { script: workerUrl, eval: false } : defaultWorker()
     const worker = new Worker(w.script, { eval: w.eval })
     const host = new EngineHost(worker, onLog)
@@ -154,6 +203,7 @@ export class EngineHost {
       kind: 'start',
       options: engineOptions,
       secret,
+      ...(link ? { ring: { ...link, capabilities: [...link.capabilities] } } : {}),
       forwardLogs: onLog !== undefined,
     }
     worker.postMessage(msg, [secret.buffer])
@@ -164,6 +214,83 @@ export class EngineHost {
       throw e
     }
     return host
+  }
+
+  /**
+   * "Sign in with Pubky Ring": starts the `pubkyauth://` flow in its own worker thread (its own SDK
+   * realm) and resolves with the QR URL once it is ready. In embedded mode the embedded node under
+   * `dataDir/pubky` runs until the pairing ends, so the engine must not be running on `dataDir`.
+   */
+  static async pairRing(o: PairRingOptions): Promise<RingPairing> {
+    const w = o.workerUrl ? { script: o.workerUrl, eval: false } : defaultWorker('pair-worker')
+    const worker = new Worker(w.script, { eval: w.eval })
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
+    // Only structured-clone data crosses: hosted payment backends are objects and stay behind.
+    const network: EngineNetwork =
+      o.network.kind === 'embedded'
+        ? { kind: 'embedded', ...(o.network.node ? { node: { ...o.network.node } } : {}) }
+        : {
+            kind: 'hosted',
+            homeserver: o.network.homeserver,
+            ...(o.network.relays ? { relays: [...o.network.relays] } : {}),
+          }
+    let onUrl: (url: string) => void = () => {}
+    let onUrlFailed: (e: unknown) => void = () => {}
+    const urlReady = new Promise<string>((resolve, reject) => {
+      onUrl = resolve
+      onUrlFailed = reject
+    })
+    const approved = new Promise<RingLink>((resolve, reject) => {
+      worker.on('message', (m: PairToHost) => {
+        if (m.kind === 'url') onUrl(m.url)
+        else if (m.kind === 'approved') resolve(checkRingLink(m.link))
+        else {
+          const e = new EngineCallError(m.error)
+          onUrlFailed(e)
+          reject(e)
+        }
+      })
+      worker.once('error', (e) => {
+        onUrlFailed(e)
+        reject(e)
+      })
+      worker.once('exit', (code) => {
+        const e = new EngineCallError({
+          name: 'Exit',
+          code: 'ring-cancelled',
+          message: `the pairing ended before Pubky Ring approved (worker exit ${code})`,
+        })
+        onUrlFailed(e)
+        reject(e)
+      })
+    })
+    approved.catch(() => {})
+    const msg: HostToPair = {
+      kind: 'pair',
+      dataDir: o.dataDir,
+      network,
+      ...(o.relayUrl !== undefined ? { relayUrl: o.relayUrl } : {}),
+      ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+    }
+    worker.postMessage(msg)
+    let url: string
+    try {
+      url = await urlReady
+    } catch (e) {
+      await worker.terminate()
+      throw e
+    }
+    return {
+      url,
+      approved,
+      cancel: async () => {
+        worker.postMessage({ kind: 'cancel' } satisfies HostToPair)
+        const timer = setTimeout(() => void worker.terminate(), 10_000)
+        await exited
+        clearTimeout(timer)
+        await approved.catch(() => {})
+      },
+    }
   }
 
   private call(method: keyof EngineApi, args: unknown[]): Promise<unknown> {

@@ -51,6 +51,7 @@ import { parseWatchOnly, deriveAddress } from '../methods/watch-only'
 import type { Network } from '../methods/errors'
 import { startEmbeddedNode, type EmbeddedNode } from '../pubky/embedded-node'
 import { PubkyGateway } from '../pubky/gateway'
+import { checkRingLink, needsIdentityKey } from '../pubky/ring-link'
 import { GatewayReader, GatewayWriter } from '../store/gateway-store'
 import { HttpPubkyReader } from '../store/http-reader'
 import { timedReader } from '../store/timed-reader'
@@ -64,6 +65,7 @@ import {
   validateEndpoint,
   checkMethodId,
 } from '../directory'
+import { RING_NOISE_PATTERNS } from '../directory/noise-endpoint'
 import { isKeyBound, readNoiseKeyBindings } from '../directory/key-binding'
 import { RequestOutbox, outboxPublisher } from '../requests/outbox'
 import { DbOutboxIndex } from '../requests/outbox-index'
@@ -84,7 +86,7 @@ import { OBSERVED_LIGHTNING_PROOF, type CheckoutPayment } from '../checkout/mode
 import { verifyOnchainProof } from '../payments/proof'
 import { TestClock } from './test-clock'
 import { WatchedSimulatedChain, addressHistoryOf } from './watched-chain'
-import { daily, weekly, monthly, custom, frequencyToJson, type Frequency } from '../subscriptions/frequency'
+import { parseFrequencyText, frequencyToJson, type Frequency } from '../subscriptions/frequency'
 import { Amount } from '../money/amount'
 import { formatCheckoutUri } from '../uri/checkout'
 import { writeJson } from '../interactive/json'
@@ -102,6 +104,7 @@ import type {
   EngineEndpoint,
   EngineEvents,
   EngineIdentity,
+  IdentityKind,
   MetricsSnapshot,
   PosEngineOptions,
   ProposeInput,
@@ -145,18 +148,21 @@ function chainToMethodsNetwork(n: ChainNetwork): Network {
   return n === 'bitcoin' ? 'mainnet' : n
 }
 
+/** `daily` | `weekly` | `monthly:<day>` | `yearly:MM-DD` | `custom:<seconds>` (subscriptions/frequency.ts). */
 function parseFrequency(text: string): Frequency {
-  if (text === 'daily') return daily()
-  if (text === 'weekly') return weekly()
-  const m = /^(monthly|custom):([0-9]{1,9})$/.exec(text)
-  if (m) return m[1] === 'monthly' ? monthly(Number(m[2])) : custom(Number(m[2]))
-  throw new InputError(
-    `frequency must be daily, weekly, monthly:<day> or custom:<seconds> (got "${text.slice(0, 40)}")`,
-  )
+  try {
+    return parseFrequencyText(text)
+  } catch (e) {
+    // A bad plan is the caller's input: the contract's `invalid-input`, with the parser's message.
+    throw new InputError(e instanceof Error ? e.message : 'the plan frequency is not valid', { cause: e })
+  }
 }
 
 interface Running {
   db: Database
+  /** 'ring': no identity key here; `secret` is then the Ring till's device secret. */
+  kind: IdentityKind
+  /** The identity secret (key mode) or the device secret (ring mode): the root of derived keys. */
   secret: Uint8Array
   publicKey: Uint8Array
   z32: string
@@ -212,7 +218,15 @@ export class PosEngine implements EngineApi {
   private watchRunning: Promise<CheckoutsWatchResult> | undefined
 
   constructor(options: PosEngineOptions) {
-    if (!(options.identitySecret instanceof Uint8Array) || options.identitySecret.length !== 32)
+    if ((options.identitySecret === undefined) === (options.ring === undefined))
+      throw new InputError(
+        'give the engine exactly one identity: identitySecret (the shop key) or ring (a Pubky Ring link)',
+      )
+    if (options.ring) {
+      checkRingLink(options.ring.link)
+      if (!(options.ring.deviceSecret instanceof Uint8Array) || options.ring.deviceSecret.length !== 32)
+        throw new InputError('the Ring till device secret must be 32 bytes')
+    } else if (!(options.identitySecret instanceof Uint8Array) || options.identitySecret.length !== 32)
       throw new InputError('the identity secret must be 32 bytes')
     this.o = options
     this.clock = options.clock ?? (options.testClock ? new TestClock(options.testClock) : systemClock)
@@ -264,10 +278,18 @@ export class PosEngine implements EngineApi {
     mkdirSync(o.dataDir, { recursive: true })
     const db = openMerchantDb(join(o.dataDir, 'merchant.db'), () => clock.now())
     cleanup.push(() => db.close())
-    const secret = o.identitySecret.slice()
+    // Key mode: the identity secret. Ring mode: the device secret (the identity key stays in Ring).
+    const ring = o.ring
+    const kind: IdentityKind = ring ? 'ring' : 'key'
+    const secret = (ring ? ring.deviceSecret : o.identitySecret!).slice()
     cleanup.push(() => wipe(secret))
-    const id = identityFromSecret(secret, this.crypto)
-    wipe(id.secretKey)
+    let id: { publicKey: Uint8Array; z32: string }
+    if (ring) id = { publicKey: z32Decode(ring.link.publicKey), z32: ring.link.publicKey }
+    else {
+      const full = identityFromSecret(secret, this.crypto)
+      wipe(full.secretKey)
+      id = { publicKey: full.publicKey, z32: full.z32 }
+    }
     let deviceId = getSetting(db, S.deviceId)
     if (!deviceId) {
       deviceId = generateDeviceId(this.rng)
@@ -356,7 +378,12 @@ export class PosEngine implements EngineApi {
       reader = new GatewayReader(gateway)
     }
     reader = timedReader(reader, this.metricsRegistry)
-    if (getSetting(db, S.signedUpOn) === homeserver) {
+    if (ring) {
+      // The session Ring granted at pairing; `ring-session-expired` when the homeserver forgot it.
+      await gateway.restoreRingSession(ring.link)
+      if (o.network.kind === 'hosted')
+        homeserver = (await gateway.homeserverOf(id.z32).catch(() => undefined)) ?? homeserver
+    } else if (getSetting(db, S.signedUpOn) === homeserver) {
       try {
         await gateway.signin(secret)
       } catch (e) {
@@ -481,7 +508,9 @@ export class PosEngine implements EngineApi {
     const lo = o.listener ?? {}
     const listener = await PaykitListener.start({
       staticSecret: noise.secretKey,
-      identitySecret: secret,
+      // Ring mode: nothing can sign an XX 1.x server payload here, so XX (and NN, which proves
+      // nothing) is refused; IK needs no signature from the responder (msg2 is empty).
+      ...(ring ? { allowPatterns: RING_NOISE_PATTERNS } : { identitySecret: secret }),
       intake,
       clock,
       rng: this.rng,
@@ -511,23 +540,33 @@ export class PosEngine implements EngineApi {
     })
     methodsRef.current = methods
     await publishPaymentMethods(writer, methods, { network, clock })
+    // Ring mode says which patterns it takes (payers honour it, choosing IK rather than XX even
+    // though no key binding is published: the record itself sits on the merchant's homeserver,
+    // which only the merchant's session can write).
+    const noiseMeta = {
+      ...(listener.wsPort !== null ? { ws_port: listener.wsPort } : {}),
+      ...(ring ? { patterns: [...RING_NOISE_PATTERNS] } : {}),
+    }
     await publishNoiseEndpoint(writer, {
       host: lo.publicHost ?? listener.host,
       port: listener.port,
       publicKey: noise.publicKey,
-      ...(listener.wsPort !== null ? { metadata: writeJson({ ws_port: listener.wsPort }) } : {}),
+      ...(Object.keys(noiseMeta).length > 0 ? { metadata: writeJson(noiseMeta) } : {}),
     })
     cleanup.push(() => removeNoiseEndpoint(writer).catch(() => {}))
-    await publishNoiseKeyBinding(writer, {
-      identitySecret: secret,
-      x25519PublicKey: noise.publicKey,
-      deviceId,
-      clock,
-      provider: this.crypto,
-    })
+    // The 0.8.0 key binding is signed with the identity key: a Ring till cannot publish one.
+    if (!ring)
+      await publishNoiseKeyBinding(writer, {
+        identitySecret: secret,
+        x25519PublicKey: noise.publicKey,
+        deviceId,
+        clock,
+        provider: this.crypto,
+      })
 
     const r: Running = {
       db,
+      kind,
       secret,
       publicKey: id.publicKey,
       z32: id.z32,
@@ -559,7 +598,9 @@ export class PosEngine implements EngineApi {
         writer,
         reader,
         party: {
-          secretKey: secret,
+          // Ring mode: no signing key here (empty, so a signature attempt fails loudly); every
+          // path that signs checks `kind` first and throws needs-identity-key.
+          secretKey: ring ? new Uint8Array(0) : secret,
           publicKey: id.publicKey,
           noiseKeys: [noise],
           noisePublicKey: noise.publicKey,
@@ -666,8 +707,9 @@ export class PosEngine implements EngineApi {
   /** Ordered shutdown; safe to call twice. */
   async stop(drainMs = 5_000): Promise<void> {
     const r = this.r
+    const owned = this.o.identitySecret ?? this.o.ring?.deviceSecret ?? new Uint8Array(0)
     if (!r) {
-      wipe(this.o.identitySecret)
+      wipe(owned)
       return
     }
     this.r = undefined
@@ -680,7 +722,8 @@ export class PosEngine implements EngineApi {
     // 3. timers and background work
     for (const t of r.timers) clearInterval(t)
     await withTimeout(Promise.allSettled([...r.busy]), 10_000).catch(() => {})
-    await withTimeout(r.gateway.signout(r.z32), 5_000).catch(() => {})
+    // A Ring session is kept: signing it out would force re-pairing with the phone at next start.
+    if (r.kind === 'key') await withTimeout(r.gateway.signout(r.z32), 5_000).catch(() => {})
     await r.sim?.close().catch(() => {})
     r.simLightning?.close()
     if (r.node) {
@@ -690,7 +733,7 @@ export class PosEngine implements EngineApi {
     // 4. ledger
     r.db.close()
     // 5. secrets
-    wipe(r.secret, r.noise.secretKey, this.o.identitySecret)
+    wipe(r.secret, r.noise.secretKey, owned)
     this.logger?.info('engine.stopped', { merchant: r.z32 })
   }
 
@@ -711,6 +754,7 @@ export class PosEngine implements EngineApi {
     const r = this.run
     return {
       ...this.endpoint(r),
+      identityKind: r.kind,
       deviceId: r.deviceId,
       homeserver: r.homeserver,
       simulatorUrl: r.sim?.url ?? null,
@@ -933,6 +977,7 @@ export class PosEngine implements EngineApi {
 
   async subscribersPropose(input: ProposeInput): Promise<{ subscriptionId: string; path: string }> {
     const r = this.run
+    if (r.kind === 'ring') throw needsIdentityKey('Subscriptions are signed', 'propose plans')
     if (!Number.isSafeInteger(input.amountSats) || input.amountSats <= 0)
       throw new InputError('the amount must be a positive whole number of sats')
     const subscriptionId = newId('sub', this.clock, this.rng)

@@ -3,16 +3,24 @@
  * The messages between `EngineHost` (the UI-driving process) and the engine worker. Everything here
  * crosses `postMessage`, so it is structured-clone data: no functions, no class instances.
  */
-import type { EngineApi, EngineEvents, PosEngineOptions } from './types'
+import type { EngineApi, EngineEvents, EngineNetwork, PosEngineOptions } from './types'
+import type { RingLink } from '../pubky/ring-link'
 
 /** The engine options that can cross a thread boundary (no clock, rng, logger or backend objects). */
 export type WorkerEngineOptions = Omit<
   PosEngineOptions,
-  'identitySecret' | 'clock' | 'rng' | 'crypto' | 'logger'
+  'identitySecret' | 'ring' | 'clock' | 'rng' | 'crypto' | 'logger'
 >
 
 export type HostToWorker =
-  | { kind: 'start'; options: WorkerEngineOptions; secret: Uint8Array; forwardLogs: boolean }
+  | {
+      kind: 'start'
+      options: WorkerEngineOptions
+      /** The identity secret, or (with `ring`) the Ring till's device secret; transferred. */
+      secret: Uint8Array
+      ring?: RingLink
+      forwardLogs: boolean
+    }
   | { kind: 'call'; id: number; method: keyof EngineApi; args: unknown[] }
   | { kind: 'stop'; id: number; drainMs: number }
 
@@ -38,3 +46,12 @@ export function toRemoteError(e: unknown): RemoteError {
     message: typeof err?.message === 'string' ? err.message : String(e),
   }
 }
+
+/** Host → pairing worker (`EngineHost.pairRing`). */
+export type HostToPair =
+  | { kind: 'pair'; dataDir: string; network: EngineNetwork; relayUrl?: string; timeoutMs?: number }
+  | { kind: 'cancel' }
+
+/** Pairing worker → host. */
+export type PairToHost =
+  { kind: 'url'; url: string } | { kind: 'approved'; link: RingLink } | { kind: 'failed'; error: RemoteError }

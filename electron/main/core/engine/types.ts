@@ -20,13 +20,30 @@ import type { Clock } from '../util/clock'
 import type { Rng } from '../util/rng'
 import type { Logger } from '../observe/logger'
 import type { CryptoProvider } from '../crypto/provider'
+import type { RingLink } from '../pubky/ring-link'
 
 /** The embedded node to attach to instead of starting one (e.g. a test network already running). */
 export interface AttachNode {
   homeserverPublicKey: string
   relayUrl: string
   homeserverUrl: string
+  /** Its `pubkyauth://` link relay (default `<homeserverUrl>/link`); only pairing uses it. */
+  linkRelayUrl?: string
 }
+
+/**
+ * A Ring-linked till's identity: the merchant's key stays in Pubky Ring; the till holds the granted
+ * homeserver session (`link`) and a random 32-byte device secret made at pairing, from which its
+ * Noise static key (and the embedded demo's simulated node and wallet) are derived.
+ */
+export interface RingIdentity {
+  link: RingLink
+  /** Ownership passes to the engine, which wipes it on `stop()` like `identitySecret`. */
+  deviceSecret: Uint8Array
+}
+
+/** Which identity the till runs with: the merchant's own key, or a Pubky Ring link. */
+export type IdentityKind = 'key' | 'ring'
 
 export type EngineNetwork =
   | {
@@ -51,9 +68,11 @@ export interface PosEngineOptions {
   dataDir: string
   /**
    * The merchant's 32-byte Ed25519 secret. Ownership passes to the engine: it keeps one copy and
-   * wipes both that copy and this array on `stop()`.
+   * wipes both that copy and this array on `stop()`. Exactly one of `identitySecret` and `ring`.
    */
-  identitySecret: Uint8Array
+  identitySecret?: Uint8Array
+  /** A Ring-linked till (no identity key here). Exactly one of `identitySecret` and `ring`. */
+  ring?: RingIdentity
   network: EngineNetwork
   listener?: {
     host?: string
@@ -110,6 +129,8 @@ export interface EngineEndpoint {
 }
 
 export interface EngineIdentity extends EngineEndpoint {
+  /** 'ring': the identity key stays in Pubky Ring; calls that need it reject with `needs-identity-key`. */
+  identityKind: IdentityKind
   deviceId: string
   homeserver: string
   /** Simulator service URL (embedded mode only): what a demo payer uses to pay invoices. */

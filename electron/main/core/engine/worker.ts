@@ -33,7 +33,7 @@ async function onMessage(m: HostToWorker): Promise<void> {
       try {
         engine = new PosEngine({
           ...m.options,
-          identitySecret: m.secret,
+          ...(m.ring ? { ring: { link: m.ring, deviceSecret: m.secret } } : { identitySecret: m.secret }),
           ...(m.forwardLogs
             ? { logger: createLogger({ sink: (line) => post({ kind: 'log', line }), level: 'debug' }) }
             : {}),

@@ -10,9 +10,24 @@
  *
  * Sessions live only in that jar, so they do not survive a restart: `ensureSession` signs in at
  * start, and a write refused with 401 signs in once more and retries.
+ *
+ * A Ring-linked till holds no keypair: `startRingSignin` runs the `pubkyauth://` flow and reads the
+ * granted session's cookie out of the jar into a `RingLink`; `restoreRingSession` puts it back at
+ * start. Such a session cannot be renewed here, so a 401 on it is `ring-session-expired`.
  */
 import type * as Sdk from '@synonymdev/pubky'
 import { PaykitError } from '../util/errors'
+import {
+  RING_CAPABILITIES,
+  RING_SESSION_EXPIRED_MESSAGE,
+  RingError,
+  checkRingLink,
+  coversTill,
+  putSessionCookie,
+  readSessionCookie,
+  sdkCookieJar,
+  type RingLink,
+} from './ring-link'
 
 export const MAINNET_RELAYS = ['https://relay.pkarr.org', 'https://pkarr.pubky.org'] as const
 
@@ -98,10 +113,25 @@ let loaded: { sdk: typeof Sdk; profileKey: string; gateway: PubkyGateway } | und
 
 const profileKey = (p: NetworkProfile): string => JSON.stringify(p)
 
-/** The user's signed-in state: the keypair (kept for re-signin) and the live session. */
+/** The user's signed-in state: the keypair (kept for re-signin; none for a Ring link) and the live session. */
 interface Identity {
-  keypair: Sdk.Keypair
+  keypair: Sdk.Keypair | undefined
   session: Sdk.Session | undefined
+}
+
+/** A running `pubkyauth://` sign-in: show `url` as a QR; `approved` settles once Ring answers. */
+export interface RingSignin {
+  /** The `pubkyauth://signin?…` deep link (holds the one-time channel secret: show it, do not log it). */
+  readonly url: string
+  /** The grant, or a `RingError`: `ring-denied`, `ring-timeout`, `ring-cancelled`, `ring-relay-failed`. */
+  readonly approved: Promise<RingLink>
+  /** Stops waiting (`approved` rejects with `ring-cancelled`); a late approval is signed out. */
+  cancel(): Promise<void>
+}
+
+export interface RingSigninOptions {
+  /** Give up after this long (default 10 minutes, the relay's own limit). */
+  timeoutMs?: number
 }
 
 export class PubkyGateway {
@@ -167,7 +197,8 @@ export class PubkyGateway {
     if (!id) {
       id = { keypair, session: undefined }
       this.identities.set(z32, id)
-    } else keypair.free()
+    } else if (!id.keypair) id.keypair = keypair
+    else keypair.free()
     return { z32, id }
   }
 
@@ -182,8 +213,9 @@ export class PubkyGateway {
   async signup(secret: Uint8Array, homeserver: string, signupToken?: string): Promise<string> {
     const { z32, id } = this.identity(secret)
     try {
+      // identity() always leaves a keypair on the entry it returns.
       id.session = await this.pubky
-        .signer(id.keypair)
+        .signer(id.keypair!)
         .signup(this.sdk.PublicKey.from(homeserver), signupToken ?? null)
       return z32
     } catch (e) {
@@ -204,6 +236,7 @@ export class PubkyGateway {
   }
 
   private async resignin(id: Identity, what: string): Promise<Sdk.Session> {
+    if (!id.keypair) throw new RingError('ring-session-expired', RING_SESSION_EXPIRED_MESSAGE)
     try {
       id.session = await this.pubky.signer(id.keypair).signinBlocking()
       return id.session
@@ -224,6 +257,8 @@ export class PubkyGateway {
     } catch (e) {
       const mapped = toGatewayError(e, what)
       if (mapped.code !== 'pubky-unauthorized') throw mapped
+      // A Ring session cannot be renewed without the phone: the owner has to pair again.
+      if (!id.keypair) throw new RingError('ring-session-expired', RING_SESSION_EXPIRED_MESSAGE, { cause: e })
       const fresh = await this.resignin(id, `${what} (re-signin after 401)`)
       try {
         return await op(fresh.storage)
@@ -358,6 +393,132 @@ export class PubkyGateway {
     }
   }
 
+  /**
+   * Starts "Sign in with Pubky Ring": a `pubkyauth://signin` flow for `caps` over the HTTP relay
+   * `relay` (the SDK's default relay when absent). On approval the granted session is this
+   * gateway's session for the Ring user (writes work at once) and `approved` yields its `RingLink`.
+   */
+  startRingSignin(
+    caps: string = RING_CAPABILITIES,
+    relay?: string,
+    opts: RingSigninOptions = {},
+  ): RingSignin {
+    let flow: Sdk.AuthFlow
+    try {
+      flow = this.pubky.startAuthFlow(caps as Sdk.Capabilities, this.sdk.AuthFlowKind.signin(), relay ?? null)
+    } catch (e) {
+      throw toGatewayError(e, 'start the Pubky Ring sign-in')
+    }
+    const url = flow.authorizationUrl
+    let settled = false
+    let rejectNow: (e: RingError) => void = () => {}
+    const stopped = new Promise<never>((_, reject) => (rejectNow = reject))
+    const timeoutMs = opts.timeoutMs ?? 10 * 60_000
+    const timer = setTimeout(
+      () =>
+        rejectNow(
+          new RingError(
+            'ring-timeout',
+            `Pubky Ring did not approve within ${Math.round(timeoutMs / 1000)} s; show a new QR code and scan it with Pubky Ring`,
+          ),
+        ),
+      timeoutMs,
+    )
+    const approval = flow.awaitApproval()
+    // Runs whatever the race's outcome: a grant that arrives after we stopped waiting is signed out,
+    // so no session nobody holds is left on the homeserver.
+    const granted = approval.then(
+      async (session) => {
+        if (settled) {
+          await session.signout().catch(() => {})
+          throw new RingError('ring-cancelled', 'the approval arrived after the sign-in was cancelled')
+        }
+        return this.adoptRingSession(session, caps)
+      },
+      (e: unknown) => {
+        throw ringFailure(e)
+      },
+    )
+    const approved = Promise.race([granted, stopped]).finally(() => {
+      settled = true
+      clearTimeout(timer)
+    })
+    // Neither branch may surface as an unhandled rejection once the other has won.
+    granted.catch(() => {})
+    approved.catch(() => {})
+    return {
+      url,
+      approved,
+      cancel: async () => {
+        rejectNow(new RingError('ring-cancelled', 'the Pubky Ring sign-in was cancelled'))
+        await approved.catch(() => {})
+      },
+    }
+  }
+
+  private async adoptRingSession(session: Sdk.Session, requested: string): Promise<RingLink> {
+    const user = session.info.publicKey.z32()
+    const capabilities = [...session.info.capabilities]
+    if (requested === RING_CAPABILITIES && !coversTill(capabilities)) {
+      await session.signout().catch(() => {})
+      throw new RingError(
+        'ring-denied',
+        `Pubky Ring granted ${capabilities.join(', ') || 'nothing'}, but a till needs ${RING_CAPABILITIES}; approve the request as shown`,
+      )
+    }
+    const cookie = await readSessionCookie(sdkCookieJar(), user)
+    if (!cookie)
+      throw new RingError(
+        'ring-relay-failed',
+        "the homeserver accepted Pubky Ring's approval but set no session cookie; try pairing again",
+      )
+    const existing = this.identities.get(user)
+    if (existing) existing.session = session
+    else this.identities.set(user, { keypair: undefined, session })
+    return checkRingLink({ publicKey: user, capabilities, exported: session.export(), ...cookie })
+  }
+
+  /**
+   * At start of a Ring-linked till: puts the saved cookie back into this process's jar and has the
+   * homeserver confirm the session. `ring-session-expired` when it no longer knows it;
+   * `ring-invalid-link` when `link` is damaged (then nothing was changed). Returns the user's z32.
+   */
+  async restoreRingSession(link: RingLink): Promise<string> {
+    const l = checkRingLink(link)
+    await putSessionCookie(sdkCookieJar(), l)
+    let session: Sdk.Session
+    try {
+      session = await this.pubky.restoreSession(l.exported)
+    } catch (e) {
+      const mapped = toGatewayError(e, 'restore the Pubky Ring session')
+      if (
+        mapped.code === 'pubky-unauthorized' ||
+        mapped.code === 'pubky-not-found' ||
+        mapped.code === 'pubky-forbidden' ||
+        (e as { name?: string })?.name === 'AuthenticationError'
+      )
+        throw new RingError('ring-session-expired', RING_SESSION_EXPIRED_MESSAGE, { cause: e })
+      if (mapped.code === 'pubky-invalid-input' || mapped.code === 'pubky-bad-request')
+        throw new RingError(
+          'ring-invalid-link',
+          'the saved Pubky Ring session cannot be read; pair this till again',
+          {
+            cause: e,
+          },
+        )
+      throw mapped
+    }
+    if (session.info.publicKey.z32() !== l.publicKey)
+      throw new RingError(
+        'ring-invalid-link',
+        'the saved Pubky Ring session belongs to another user; pair this till again',
+      )
+    const existing = this.identities.get(l.publicKey)
+    if (existing) existing.session = session
+    else this.identities.set(l.publicKey, { keypair: undefined, session })
+    return l.publicKey
+  }
+
   /** Signs out the user's session (server side and cookie). */
   async signout(user: string): Promise<void> {
     const { id, session } = this.sessionOf(user)
@@ -369,4 +530,20 @@ export class PubkyGateway {
       id.session = undefined
     }
   }
+}
+
+/** Maps an auth-flow failure to a `RingError`. */
+function ringFailure(e: unknown): PaykitError {
+  if (e instanceof PaykitError) return e
+  const err = e as { name?: string; message?: string }
+  const msg = err?.message ?? String(e)
+  if (err?.name === 'AuthenticationError')
+    return new RingError('ring-denied', `Pubky Ring's approval did not verify (${msg}); scan a new QR code`, {
+      cause: e,
+    })
+  return new RingError(
+    'ring-relay-failed',
+    `waiting for Pubky Ring through the link relay failed (${msg}); check the connection and try again`,
+    { cause: e },
+  )
 }

@@ -17,4 +17,14 @@ export {
   MAINNET_RELAYS,
   type NetworkProfile,
   type ListOptions,
+  type RingSignin,
+  type RingSigninOptions,
 } from './gateway'
+export {
+  RING_CAPABILITIES,
+  RingError,
+  checkRingLink,
+  needsIdentityKey,
+  type RingLink,
+  type RingErrorCode,
+} from './ring-link'

@@ -14,6 +14,7 @@ import { InputError } from '../../core/util/errors'
 import type { AppServices } from '../../app/services/app-services'
 import { notFound } from '../../app/services/errors'
 import * as dto from '../../app/services/engine-dto'
+import { receiptPdfName } from '../../app/pdf-export'
 import type { HandlersFor } from '../router'
 
 const query = (q: ReceiptSearch): ReceiptQuery => ({
@@ -65,7 +66,7 @@ export const checkoutHandlers = ({ engine, displayState }: AppServices) =>
       engine.call(async (api) => (await api.checkoutList(limit)).map(dto.checkoutStatus)),
   }) satisfies HandlersFor<keyof CheckoutCommands>
 
-export const receiptsHandlers = ({ engine }: AppServices) =>
+export const receiptsHandlers = ({ engine, pdf }: AppServices) =>
   ({
     'receipts:search': async (req) =>
       engine.call(async (api) => {
@@ -85,6 +86,9 @@ export const receiptsHandlers = ({ engine }: AppServices) =>
         const day = new Date().toISOString().slice(0, 10)
         return { fileName: `paykit-receipts-${day}.csv`, csv, rows }
       }),
+    // The sender's own page is printed (the open receipt, through the print stylesheet); the id
+    // names the file. No engine call: the receipt on screen is what the merchant saves.
+    'receipts:save-pdf': async ({ receiptId }, { sender }) => pdf(sender, receiptPdfName(receiptId)),
     'receipts:summary': async ({ from, to, tzOffsetMinutes }) =>
       engine.call(async (api) => dto.endOfDay(await api.receiptsSummary(from, to, tzOffsetMinutes))),
   }) satisfies HandlersFor<keyof ReceiptsCommands>
@@ -160,7 +164,7 @@ export const directoryHandlers = ({ engine, session, repo }: AppServices) =>
     'directory:set-watch-only': async ({ key }) => {
       const identity = repo.get().identity
       if (!identity) throw notFound('Set up an identity first.')
-      await engine.restartWith(session.identitySecret(), identity.homeserver, key)
+      await engine.restartWith(session.engineCredentials(), identity.homeserver, key)
       return engine.call(async (api) => dto.methodRows(await api.directoryMethods()))
     },
   }) satisfies HandlersFor<keyof DirectoryCommands>
