@@ -3,7 +3,7 @@
  * Which Pubky network a directory command talks to, from `--homeserver` and `--relay`:
  *
  * - a folder: the data folder of a running `paykit homeserver` (its `paykit-node.json`);
- * - `testnet`: the static testnet (`paykit testnet`, the SDK's `Pubky.testnet()`);
+ * - `testnet` or `testnet:HOST`: the static testnet (`paykit testnet`, the SDK's `Pubky.testnet(host)`);
  * - an `http(s)://` URL: the origin of an embedded node (its relay is `<URL>/pkarr`);
  * - a public key: a homeserver found through `--relay` (default: the mainnet relays).
  *
@@ -79,15 +79,22 @@ export async function resolveTarget(
     if (runningNode(dir)) return fromNodeDir(dir)
     return { profile: { kind: 'mainnet' }, label: 'the mainnet pkarr relays' }
   }
-  if (homeserver === 'testnet') {
+  const testnet = /^testnet(?::(.+))?$/.exec(homeserver)
+  if (testnet) {
     if (relayUrls.length > 0)
       throw new UsageError('--relay cannot be combined with --homeserver testnet', hint)
+    const host = testnet[1]
+    if (host !== undefined && !/^[A-Za-z0-9.-]{1,253}$/.test(host))
+      throw new UsageError(
+        `--homeserver testnet:HOST needs a host name or IPv4 address, got ${JSON.stringify(host.slice(0, 80))}`,
+        hint,
+      )
     // Loaded only here: the testnet module brings the whole server with it.
     const { TESTNET_HOMESERVER_KEY } = await import('../main/core/pubky/testnet')
     return {
-      profile: { kind: 'testnet' },
+      profile: host === undefined ? { kind: 'testnet' } : { kind: 'testnet', host },
       homeserverKey: TESTNET_HOMESERVER_KEY,
-      label: 'the static testnet',
+      label: host === undefined ? 'the static testnet' : `the static testnet on ${host}`,
     }
   }
   if (/^https?:\/\//i.test(homeserver)) {
@@ -127,7 +134,7 @@ export const NETWORK_OPTIONS = {
     type: 'string',
     valueName: 'TARGET',
     description:
-      'Where to publish/read: the data folder of a running `paykit homeserver`, "testnet", an embedded node URL (http://127.0.0.1:PORT), or a homeserver public key',
+      'Where to publish/read: the data folder of a running `paykit homeserver`, "testnet" (or testnet:HOST), an embedded node URL (http://127.0.0.1:PORT), or a homeserver public key',
     defaultText: 'the node in $PAYKIT_HOME/node if running, else mainnet',
   },
   relay: {

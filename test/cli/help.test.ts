@@ -92,12 +92,21 @@ describe('usage errors', () => {
   })
 
   it('bad option values are usage errors (exit 1) and nothing runs', async () => {
-    const [port, net, noPubky, badKey] = await Promise.all([
+    const [port, net, noPubky, badKey, badTestnet] = await Promise.all([
       runCli(['homeserver', '--port', '70000']),
       runCli(['directory', 'show', 'x', '--network', 'moon']),
       runCli(['directory', 'show']),
       runCli(['directory', 'show', 'not-a-key', '--json']),
+      runCli([
+        'directory',
+        'show',
+        'o1gg96ewuojmopcjbz8895478wdtxtzzuxnfjjz8o8e77csa1ngo',
+        '--homeserver',
+        'testnet:not a host/',
+      ]),
     ])
+    expect(badTestnet.code).toBe(1)
+    expect(badTestnet.stderr).toContain('--homeserver testnet:HOST needs a host name or IPv4 address')
     expect(port.code).toBe(1)
     expect(port.stderr).toContain('--port must be a port number from 0 to 65535, got "70000"')
     expect(net.code).toBe(1)

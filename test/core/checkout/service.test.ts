@@ -232,3 +232,40 @@ describe('checkout service', () => {
     expect(s.addresses.peek()).toBe(0)
   })
 })
+
+describe('default payment methods: what this till can take', () => {
+  it('a Lightning-only till charges without naming methods; an unconfigured one says what to set up', async () => {
+    const s = setup()
+    const lnOnly = new CheckoutService({
+      db: s.db,
+      clock: s.clock,
+      merchant: MERCHANT,
+      invoices: s.invoices,
+      receipts: s.receipts,
+    })
+    const c = await lnOnly.create({ amountSats: 1200 })
+    expect(c.lightning_invoice).toMatch(/^lnbc1200n1fake/)
+    expect(c.onchain_address).toBeNull()
+
+    const chainOnly = new CheckoutService({
+      db: s.db,
+      clock: s.clock,
+      merchant: MERCHANT,
+      addresses: s.addresses,
+      receipts: s.receipts,
+    })
+    const d = await chainOnly.create({ amountSats: 1300 })
+    expect(d.lightning_invoice).toBeNull()
+    expect(d.onchain_address).toBe(derive(XPUB, 0))
+
+    const none = new CheckoutService({ db: s.db, clock: s.clock, merchant: MERCHANT, receipts: s.receipts })
+    await expect(none.create({ amountSats: 1 })).rejects.toMatchObject({
+      code: 'invalid-checkout',
+      message: expect.stringContaining('no payment method is configured'),
+    })
+    // Asking for a method the till lacks is still refused by name.
+    await expect(lnOnly.create({ amountSats: 1, methods: ['onchain'] })).rejects.toMatchObject({
+      message: expect.stringContaining('no on-chain wallet'),
+    })
+  })
+})

@@ -129,10 +129,25 @@ export class CheckoutService {
     const ttl = input.ttlMs ?? 15 * 60_000
     if (!Number.isSafeInteger(ttl) || ttl < 10_000 || ttl > 7 * 86_400_000)
       bad('the expiry must be between 10 s and 7 days')
-    const methods = input.methods ?? ['lightning', 'onchain']
+    const methods = this.methodsFor(input)
+    if (methods.length === 0 && input.methods === undefined)
+      bad('no payment method is configured: connect a Lightning backend or add a watch-only xpub')
     if (methods.length === 0) bad('a checkout needs at least one payment method')
     if (methods.includes('lightning') && !this.o.invoices) bad('no Lightning backend is configured')
     if (methods.includes('onchain') && !this.o.addresses) bad('no on-chain wallet (xpub) is configured')
+  }
+
+  /**
+   * The methods asked for, or by default every method this till can take: a Lightning-only or
+   * on-chain-only till still charges without the cashier naming methods.
+   */
+  private methodsFor(input: CreateCheckout): ReadonlyArray<'lightning' | 'onchain'> {
+    return (
+      input.methods ?? [
+        ...(this.o.invoices ? (['lightning'] as const) : []),
+        ...(this.o.addresses ? (['onchain'] as const) : []),
+      ]
+    )
   }
 
   /** Opens a checkout with its payment endpoints. */
@@ -140,7 +155,7 @@ export class CheckoutService {
     this.validate(input)
     const now = this.o.clock.now()
     const ttl = input.ttlMs ?? 15 * 60_000
-    const methods = input.methods ?? ['lightning', 'onchain']
+    const methods = this.methodsFor(input)
     const tip = input.tipSats ?? 0
     const invoice = methods.includes('lightning')
       ? await this.o.invoices!.create({

@@ -233,6 +233,7 @@ export class EngineHost {
             kind: 'hosted',
             homeserver: o.network.homeserver,
             ...(o.network.relays ? { relays: [...o.network.relays] } : {}),
+            ...(o.network.testnetHost !== undefined ? { testnetHost: o.network.testnetHost } : {}),
           }
     let onUrl: (url: string) => void = () => {}
     let onUrlFailed: (e: unknown) => void = () => {}

@@ -62,10 +62,11 @@ async function pair(m: Extract<HostToPair, { kind: 'pair' }>): Promise<void> {
       linkRelay ??= attach.linkRelayUrl ?? `${attach.homeserverUrl}/link`
       gateway = await PubkyGateway.open({ kind: 'embedded', relayUrl: attach.relayUrl })
     } else {
-      gateway = await PubkyGateway.open({
-        kind: 'mainnet',
-        ...(m.network.relays ? { relays: m.network.relays } : {}),
-      })
+      gateway = await PubkyGateway.open(
+        m.network.testnetHost !== undefined
+          ? { kind: 'testnet', host: m.network.testnetHost }
+          : { kind: 'mainnet', ...(m.network.relays ? { relays: m.network.relays } : {}) },
+      )
     }
     if (cancelled) throw new RingError('ring-cancelled', 'the Pubky Ring sign-in was cancelled')
     const signin = gateway.startRingSignin(

@@ -371,10 +371,11 @@ export class PosEngine implements EngineApi {
       reader = new HttpPubkyReader({ homeserverUrl: () => n.homeserverUrl })
     } else {
       homeserver = o.network.homeserver
-      gateway = await PubkyGateway.open({
-        kind: 'mainnet',
-        ...(o.network.relays ? { relays: o.network.relays } : {}),
-      })
+      gateway = await PubkyGateway.open(
+        o.network.testnetHost !== undefined
+          ? { kind: 'testnet', host: o.network.testnetHost }
+          : { kind: 'mainnet', ...(o.network.relays ? { relays: o.network.relays } : {}) },
+      )
       reader = new GatewayReader(gateway)
     }
     reader = timedReader(reader, this.metricsRegistry)

@@ -57,6 +57,12 @@ export type EngineNetwork =
       homeserver: string
       signupToken?: string
       relays?: string[]
+      /**
+       * A Pubky testnet on this host (`paykit testnet`, or the reference pubky-testnet) through the
+       * SDK's testnet profile, instead of the mainnet relays: how an app developer tries a hosted,
+       * token-gated homeserver without the internet. Not combined with `relays`.
+       */
+      testnetHost?: string
       /** Real payment backends (the embedded simulators are never used in hosted mode). */
       lightning?: LightningBackend
       lightningNodeId?: string

@@ -18,6 +18,7 @@ import { RelayStore } from '../pkarr/relay-store'
 import { LinkRelay } from './link-relay'
 import { closeServer, listen } from './listen'
 import type * as http from 'node:http'
+import { isIPv4 } from 'node:net'
 
 export const TESTNET_PORTS = { relay: 15411, httpRelay: 15412, homeserver: 6286, admin: 6288 } as const
 export const TESTNET_HOMESERVER_KEY = '8pinxxgqs41n4aididenw5apqp1urfmzdztr8jt4abrkdn435ewo'
@@ -94,7 +95,19 @@ export async function startTestnet(opts: TestnetOptions = {}): Promise<Testnet> 
       ).server,
     )
     const relayUrl = `http://${host}:${ports.relay}`
-    await publishToRelay(relayUrl, homeserverPacket({ secret, httpPort: hs.port, provider }))
+    await publishToRelay(
+      relayUrl,
+      homeserverPacket({
+        secret,
+        httpPort: hs.port,
+        provider,
+        // The SDK's testnet profile reaches a homeserver on another host by that host's name in the
+        // record (the reference testnet's icann_domain); on loopback the reference's `localhost`.
+        ...(host === '127.0.0.1' || host === 'localhost'
+          ? {}
+          : { domain: host, ...(isIPv4(host) ? { ip: host } : {}) }),
+      }),
+    )
     return {
       homeserverPublicKey: publicKey,
       relayUrl,
