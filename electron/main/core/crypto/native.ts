@@ -179,14 +179,19 @@ export const nativeProvider: CryptoProvider = {
       return false
     }
   },
-  aeadEncrypt(key, nonce, aad, plaintext) {
+  aeadEncrypt(key, nonce, aad, plaintext, output) {
     abytes(key, 'key', 32)
     abytes(nonce, 'nonce', 12)
+    if (output !== undefined) abytes(output, 'AEAD output', plaintext.length + 16)
     const c = nc.createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 })
     c.setAAD(aad, { plaintextLength: plaintext.length })
     const body = c.update(plaintext)
     c.final()
-    return concatBytes(body, c.getAuthTag())
+    // OpenSSL's stream API always returns its own buffer: one copy into `output`, as concat would do.
+    if (output === undefined) return concatBytes(body, c.getAuthTag())
+    output.set(body)
+    output.set(c.getAuthTag(), body.length)
+    return output
   },
   aeadDecrypt(key, nonce, aad, ciphertext) {
     abytes(key, 'key', 32)

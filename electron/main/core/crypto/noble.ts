@@ -56,10 +56,13 @@ export const nobleProvider: CryptoProvider = {
       return false
     }
   },
-  aeadEncrypt(key, nonce, aad, plaintext) {
+  aeadEncrypt(key, nonce, aad, plaintext, output) {
     abytes(key, 'key', 32)
     abytes(nonce, 'nonce', 12)
-    return chacha20poly1305(key, nonce, aad).encrypt(plaintext)
+    abytes(plaintext, 'plaintext')
+    if (output !== undefined) abytes(output, 'AEAD output', plaintext.length + 16)
+    // noble writes straight into `output` (no 64 KiB allocation per transport frame).
+    return chacha20poly1305(key, nonce, aad).encrypt(plaintext, output)
   },
   aeadDecrypt(key, nonce, aad, ciphertext) {
     abytes(key, 'key', 32)

@@ -35,7 +35,19 @@ export interface CryptoProvider {
   /** Returns false for any invalid signature or key; never throws on malformed input. */
   ed25519Verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean
 
-  aeadEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array
+  /**
+   * Returns ciphertext‖tag. With `output` (exactly `plaintext.length + 16` bytes, e.g. a view into a
+   * wire frame after its header) the result is written there and `output` is returned: the transport
+   * path then needs no second buffer and no copy. `output` must not overlap `plaintext`. A wrong
+   * length is `InputError`.
+   */
+  aeadEncrypt(
+    key: Uint8Array,
+    nonce: Uint8Array,
+    aad: Uint8Array,
+    plaintext: Uint8Array,
+    output?: Uint8Array,
+  ): Uint8Array
   aeadDecrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array
   /** XChaCha20-Poly1305 (24-byte nonce), used only to read Sealed Blob v2. */
   xaeadEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array

@@ -126,10 +126,14 @@ function makeProvider(s: SodiumBinding): CryptoProvider {
     nonce: Uint8Array,
     aad: Uint8Array,
     plaintext: Uint8Array,
+    output: Uint8Array | undefined,
   ): Uint8Array {
     abytes(plaintext, 'plaintext')
     abytes(aad, 'aad')
-    const out = new Uint8Array(plaintext.length + 16)
+    const out =
+      output === undefined
+        ? new Uint8Array(plaintext.length + 16)
+        : abytes(output, 'AEAD output', plaintext.length + 16)
     fn(out, plaintext, aad, null, nonce, key)
     return out
   }
@@ -180,10 +184,10 @@ function makeProvider(s: SodiumBinding): CryptoProvider {
         return false
       }
     },
-    aeadEncrypt(key, nonce, aad, plaintext) {
+    aeadEncrypt(key, nonce, aad, plaintext, output) {
       abytes(key, 'key', 32)
       abytes(nonce, 'nonce', 12)
-      return encrypt(s.crypto_aead_chacha20poly1305_ietf_encrypt, key, nonce, aad, plaintext)
+      return encrypt(s.crypto_aead_chacha20poly1305_ietf_encrypt, key, nonce, aad, plaintext, output)
     },
     aeadDecrypt(key, nonce, aad, ciphertext) {
       abytes(key, 'key', 32)
@@ -197,7 +201,7 @@ function makeProvider(s: SodiumBinding): CryptoProvider {
         ? (key, nonce, aad, plaintext) => {
             abytes(key, 'key', 32)
             abytes(nonce, 'nonce', 24)
-            return encrypt(xEncrypt, key, nonce, aad, plaintext)
+            return encrypt(xEncrypt, key, nonce, aad, plaintext, undefined)
           }
         : nobleProvider.xaeadEncrypt,
     xaeadDecrypt:

@@ -9,6 +9,7 @@
  */
 import type { CryptoProvider } from '../crypto/provider'
 import { CryptoError } from '../crypto/provider'
+import { TAG_LEN } from './constants'
 import { NoiseError } from './errors'
 
 const EMPTY = new Uint8Array(0)
@@ -79,6 +80,29 @@ export class CipherState {
     const out = this.#crypto.aeadEncrypt(this.#k, this.#nextNonce(), ad, plaintext)
     this.#advance()
     return out
+  }
+
+  /**
+   * EncryptWithAd into `output` (the transport path: `output` is the body of the wire frame, so a
+   * 64 KiB message is neither allocated twice nor copied). `output` must be exactly
+   * `plaintext.length + 16` bytes (`plaintext.length` without a key) and must not overlap `plaintext`.
+   */
+  encryptWithAdInto(ad: Uint8Array, plaintext: Uint8Array, output: Uint8Array): Uint8Array {
+    const want = plaintext.length + (this.#k ? TAG_LEN : 0)
+    if (!(output instanceof Uint8Array) || output.length !== want)
+      throw new NoiseError(
+        'Frame',
+        `the output buffer must be ${want} bytes for a ${plaintext.length}-byte message`,
+      )
+    if (!this.#k) {
+      output.set(plaintext)
+      return output
+    }
+    const out = this.#crypto.aeadEncrypt(this.#k, this.#nextNonce(), ad, plaintext, output)
+    // A provider that ignores `output` (one written before it existed) still gives correct bytes.
+    if (out !== output) output.set(out)
+    this.#advance()
+    return output
   }
 
   /** DecryptWithAd: authentication failure is `NoiseError('Decrypt')` and does not advance n. */

@@ -33,6 +33,23 @@ export function encodeFrame(message: Uint8Array, patternByte?: number): Uint8Arr
 }
 
 /**
+ * An empty `u32 BE length ‖ message` frame for a message of `messageLength` bytes, header written:
+ * the sender fills `frame.subarray(4)` in place (e.g. `CipherState.encryptWithAdInto`), so the
+ * message is never built in a buffer of its own and copied. Same limit as `encodeFrame`.
+ */
+export function allocFrame(messageLength: number): Uint8Array {
+  if (!Number.isSafeInteger(messageLength) || messageLength < 0 || messageLength > MAX_MESSAGE_LEN) {
+    throw new NoiseError(
+      'FrameTooLarge',
+      `a Noise message is ${messageLength} bytes; the limit is ${MAX_MESSAGE_LEN} (send smaller messages)`,
+    )
+  }
+  const out = new Uint8Array(4 + messageLength)
+  new DataView(out.buffer).setUint32(0, messageLength, false)
+  return out
+}
+
+/**
  * Incremental `u32 BE length ‖ bytes` reader over a byte stream. `push` returns every complete frame;
  * a declared length over `maxLength` throws `FrameTooLarge` at once. Memory is bounded by one frame.
  */

@@ -14,6 +14,7 @@
  */
 import type { CryptoProvider } from '../crypto/provider'
 import { equalBytes, fromUtf8, utf8 } from '../util/bytes'
+import { bindingMemoFor, type BindingMemo } from './binding-memo'
 import { DH_LEN, MAX_SERVER_HINT_LEN } from './constants'
 import { NoiseError } from './errors'
 
@@ -54,7 +55,14 @@ export interface BindingInput {
 }
 
 const enc = (s: string): Uint8Array => utf8(s)
-const ROLE_TEXT: Record<Role, string> = { Client: 'client', Server: 'server' }
+// The constant parts of the preimages, encoded once (a handshake builds one preimage).
+const BIND_V2 = enc('pubky-noise-bind:v2')
+const BIND_V1 = enc('pubky-noise-bind:v1')
+const BINDING_V1 = enc('pubky-noise-binding/v1')
+const EXPIRES_AT = enc('expires_at:')
+const TAG_BYTES: Record<PatternTag, Uint8Array> = { IK: enc('IK'), XX: enc('XX') }
+const ROLE_BYTES: Record<Role, Uint8Array> = { Client: enc('client'), Server: enc('server') }
+const EPOCH_ZERO = new Uint8Array(4)
 
 function concat(parts: Uint8Array[]): Uint8Array {
   let n = 0
@@ -66,12 +74,6 @@ function concat(parts: Uint8Array[]): Uint8Array {
     o += p.length
   }
   return out
-}
-
-function u32le(n: number): Uint8Array {
-  const b = new Uint8Array(4)
-  new DataView(b.buffer).setUint32(0, n, true)
-  return b
 }
 
 function u64le(n: number): Uint8Array {
@@ -86,30 +88,30 @@ export function bindingPreimage(b: BindingInput): Uint8Array {
   switch (b.generation) {
     case '0.8.0':
       return concat([
-        enc('pubky-noise-bind:v2'),
-        enc(b.patternTag),
+        BIND_V2,
+        TAG_BYTES[b.patternTag],
         b.prologue,
         b.ed25519Pub,
         b.localStatic,
         ...remote,
-        enc(ROLE_TEXT[b.role]),
+        ROLE_BYTES[b.role],
       ])
     case '1.1.0':
       return concat([
-        enc('pubky-noise-bind:v1'),
-        enc(b.patternTag),
+        BIND_V1,
+        TAG_BYTES[b.patternTag],
         b.prologue,
         b.ed25519Pub,
         b.localStatic,
         ...remote,
-        u32le(0),
-        enc(ROLE_TEXT[b.role]),
+        EPOCH_ZERO, // epoch, u32 LE: always 0
+        ROLE_BYTES[b.role],
         ...(typeof b.serverHint === 'string' ? [enc(b.serverHint)] : []),
-        ...(b.expiresAt !== undefined ? [enc('expires_at:'), u64le(b.expiresAt)] : []),
+        ...(b.expiresAt !== undefined ? [EXPIRES_AT, u64le(b.expiresAt)] : []),
       ])
     case '1.2.0':
       return concat([
-        enc('pubky-noise-binding/v1'),
+        BINDING_V1,
         b.ed25519Pub,
         b.localStatic,
         Uint8Array.of(b.role === 'Client' ? 0 : 1),
@@ -120,8 +122,11 @@ export function bindingPreimage(b: BindingInput): Uint8Array {
 
 /** The 32-byte digest that is signed: BLAKE2s-256 (0.8.0, 1.1) or BLAKE3 (1.2.0). */
 export function bindingDigest(crypto: CryptoProvider, b: BindingInput): Uint8Array {
-  const pre = bindingPreimage(b)
-  return b.generation === '1.2.0' ? crypto.blake3(pre) : crypto.hash('blake2s', pre)
+  return digestOf(crypto, b.generation, bindingPreimage(b))
+}
+
+function digestOf(crypto: CryptoProvider, generation: Generation, preimage: Uint8Array): Uint8Array {
+  return generation === '1.2.0' ? crypto.blake3(preimage) : crypto.hash('blake2s', preimage)
 }
 
 const arr = (b: Uint8Array): string => `[${b.join(',')}]`
@@ -216,7 +221,15 @@ export function signIdentityPayload(
 
 const bad = (msg: string): NoiseError => new NoiseError('Payload', `identity payload: ${msg}`)
 
+/**
+ * A byte array field. `value` is what JSON.parse made (an array of numbers, checked here), or a
+ * Uint8Array the compact scanner made (every element already checked to be an integer 0-255).
+ */
 function byteArray(value: unknown, len: number, field: string): Uint8Array {
+  if (value instanceof Uint8Array) {
+    if (value.length !== len) throw bad(`"${field}" must be an array of ${len} bytes`)
+    return value
+  }
   if (!Array.isArray(value) || value.length !== len) throw bad(`"${field}" must be an array of ${len} bytes`)
   const out = new Uint8Array(len)
   for (let i = 0; i < len; i++) {
@@ -242,6 +255,21 @@ function optionalU64(value: unknown, field: string): number | undefined {
 export function parseIdentityPayload(bytes: Uint8Array): IdentityPayload {
   if (!(bytes instanceof Uint8Array)) throw bad('must be bytes')
   if (bytes.length === 0) throw bad('is empty')
+  return payloadFromObject(scanCompact(bytes) ?? parseJsonObject(bytes))
+}
+
+/**
+ * The general path: strict UTF-8, JSON.parse, an object. Exported for the differential test that
+ * holds the compact scanner to it; callers use `parseIdentityPayload`.
+ * @internal
+ */
+export function parseIdentityPayloadGeneral(bytes: Uint8Array): IdentityPayload {
+  if (!(bytes instanceof Uint8Array)) throw bad('must be bytes')
+  if (bytes.length === 0) throw bad('is empty')
+  return payloadFromObject(parseJsonObject(bytes))
+}
+
+function parseJsonObject(bytes: Uint8Array): Record<string, unknown> {
   let text: string
   try {
     text = fromUtf8(bytes, 'identity payload')
@@ -255,7 +283,125 @@ export function parseIdentityPayload(bytes: Uint8Array): IdentityPayload {
     throw bad('is not valid JSON')
   }
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw bad('must be a JSON object')
-  const o = obj as Record<string, unknown>
+  return obj as Record<string, unknown>
+}
+
+/** The fields a payload of any generation has; the compact scanner knows no others. */
+const PAYLOAD_KEYS: readonly string[] = [
+  'ed25519_pub',
+  'noise_x25519_pub',
+  'epoch',
+  'role',
+  'server_hint',
+  'expires_at',
+  'hint_expires_at',
+  'sig',
+]
+const PAYLOAD_KEY_BYTES = PAYLOAD_KEYS.map((k) => enc(k))
+
+/** The known field named by b[start, end), compared byte by byte; undefined for any other name. */
+function knownKey(b: Uint8Array, start: number, end: number): string | undefined {
+  const len = end - start
+  next: for (let k = 0; k < PAYLOAD_KEY_BYTES.length; k++) {
+    const want = PAYLOAD_KEY_BYTES[k]!
+    if (want.length !== len) continue
+    for (let j = 0; j < len; j++) if (b[start + j] !== want[j]) continue next
+    return PAYLOAD_KEYS[k]
+  }
+  return undefined
+}
+const MAX_BYTE_ARRAY = 64
+const scratch = new Uint8Array(MAX_BYTE_ARRAY)
+
+/**
+ * Fast path for what every implementation sends: serde_json's compact output (no whitespace), only
+ * known fields, each at most once, byte arrays of plain integers 0-255 (at most 64), ASCII strings
+ * without escapes, `null`, and whole numbers below 10^15. It builds the object JSON.parse would have
+ * built (byte arrays as Uint8Array) without decoding text or allocating an array of numbers per
+ * byte. On anything else it returns undefined and the general path parses the payload, so the two
+ * accept exactly the same payloads and reject them with the same errors (a test holds them to it).
+ * Bounded: one pass over the input, no recursion. Exported for tests only.
+ * @internal
+ */
+export function scanCompact(b: Uint8Array): Record<string, unknown> | undefined {
+  const n = b.length
+  let i = 0
+  if (b[i++] !== 0x7b) return undefined // {
+  const o: Record<string, unknown> = {}
+  for (;;) {
+    // "key": (a known name contains no quote, backslash or non-ASCII byte)
+    if (b[i++] !== 0x22) return undefined
+    const ks = i
+    while (i < n && b[i] !== 0x22) i++
+    const key = knownKey(b, ks, i)
+    i++
+    if (key === undefined || Object.hasOwn(o, key) || b[i++] !== 0x3a) return undefined
+    const c = b[i]
+    let value: unknown
+    if (c === 0x5b) {
+      // [n,n,...]
+      i++
+      let len = 0
+      if (b[i] === 0x5d) i++
+      else {
+        for (;;) {
+          if (len === MAX_BYTE_ARRAY) return undefined
+          const start = i
+          let v = 0
+          while (i < n && b[i]! >= 0x30 && b[i]! <= 0x39 && i - start < 3) v = v * 10 + b[i++]! - 0x30
+          const digits = i - start
+          if (digits === 0 || v > 255 || (digits > 1 && b[start] === 0x30)) return undefined
+          scratch[len++] = v
+          if (b[i] === 0x2c) i++
+          else if (b[i] === 0x5d) {
+            i++
+            break
+          } else return undefined
+        }
+      }
+      value = scratch.slice(0, len)
+    } else if (c === 0x22) {
+      // "ascii string without escapes"
+      const start = ++i
+      while (i < n && b[i] !== 0x22) {
+        const d = b[i]!
+        if (d === 0x5c || d < 0x20 || d >= 0x80) return undefined
+        i++
+      }
+      if (i >= n) return undefined
+      value = ascii(b, start, i)
+      i++
+    } else if (c === 0x6e) {
+      if (b[i + 1] !== 0x75 || b[i + 2] !== 0x6c || b[i + 3] !== 0x6c) return undefined // null
+      i += 4
+      value = null
+    } else if (c !== undefined && c >= 0x30 && c <= 0x39) {
+      const start = i
+      let v = 0
+      while (i < n && b[i]! >= 0x30 && b[i]! <= 0x39) {
+        if (i - start === 15) return undefined // 10^15 and up: leave to the general path
+        v = v * 10 + b[i++]! - 0x30
+      }
+      if (i - start > 1 && b[start] === 0x30) return undefined
+      value = v
+    } else return undefined
+    o[key] = value
+    if (b[i] === 0x2c) i++
+    else if (b[i] === 0x7d) {
+      i++
+      break
+    } else return undefined
+  }
+  return i === n ? o : undefined
+}
+
+function ascii(b: Uint8Array, start: number, end: number): string {
+  let out = ''
+  for (let i = start; i < end; i++) out += String.fromCharCode(b[i]!)
+  return out
+}
+
+function payloadFromObject(o: Record<string, unknown>): IdentityPayload {
   const has = (k: string): boolean => Object.hasOwn(o, k)
   let generation: Generation
   if (has('noise_x25519_pub') && has('epoch')) generation = '1.1.0'
@@ -316,6 +462,11 @@ export interface VerifyOptions {
   skewSecs: number
   /** Generations accepted; others are `Policy`. */
   accept?: readonly Generation[] | undefined
+  /**
+   * Memo of successful binding verifications (see `binding-memo.ts`). Default: the provider's
+   * process-wide memo; `null` verifies every time.
+   */
+  memo?: BindingMemo | null | undefined
 }
 
 /** Verifies a parsed payload: policy checks, key equality, expiry, then the Ed25519 binding. */
@@ -344,7 +495,7 @@ export function verifyIdentityPayload(crypto: CryptoProvider, p: IdentityPayload
       `the peer's identity payload expired at ${p.expiresAt} (now ${v.nowSecs}); the peer must reconnect with a fresh one`,
     )
   }
-  const digest = bindingDigest(crypto, {
+  const preimage = bindingPreimage({
     generation: p.generation,
     patternTag: v.patternTag,
     prologue: v.prologue,
@@ -355,12 +506,17 @@ export function verifyIdentityPayload(crypto: CryptoProvider, p: IdentityPayload
     serverHint: p.serverHint,
     expiresAt: p.expiresAt,
   })
+  // A returning payer's binding is the same bytes each time (static data only): answered by the memo.
+  const memo = v.memo === undefined ? bindingMemoFor(crypto) : v.memo
+  if (memo?.has(p.generation, p.ed25519Pub, p.sig, preimage)) return
+  const digest = digestOf(crypto, p.generation, preimage)
   if (!crypto.ed25519Verify(p.sig, digest, p.ed25519Pub)) {
     throw new NoiseError(
       'IdentityVerify',
       `the peer's Ed25519 signature over its ${p.generation} key binding does not verify`,
     )
   }
+  memo?.addVerified(p.generation, p.ed25519Pub, p.sig, preimage)
 }
 
 function checkHintPolicy(hint: string | null | undefined): void {

@@ -17,6 +17,7 @@ import type { Rng } from '../util/rng'
 import type { CipherState } from './cipher-state'
 import { DEFAULT_EXPIRY_SECS, PROLOGUE, PROTOCOL_NAMES, type PubkyPattern } from './constants'
 import { NoiseError } from './errors'
+import type { BindingMemo } from './binding-memo'
 import { HandshakeState } from './handshake-state'
 import {
   parseIdentityPayload,
@@ -42,6 +43,11 @@ interface CommonOptions {
   expirySkewSecs?: number
   /** Fixed ephemeral secret: test vectors only. */
   ephemeralSecret?: Uint8Array
+  /**
+   * Memo of successful identity-binding verifications (`binding-memo.ts`). Default: the provider's
+   * process-wide memo (a returning payer skips the Ed25519 verification); `null` verifies every time.
+   */
+  bindingMemo?: BindingMemo | null
 }
 
 export interface InitiatorOptions extends CommonOptions {
@@ -111,6 +117,7 @@ export class PubkyHandshake {
   readonly #expiresAt: number | true | undefined
   readonly #acceptGenerations: readonly Generation[] | undefined
   readonly #allowRaw: boolean
+  readonly #memo: BindingMemo | null | undefined
   #effectivePattern: PubkyPattern
   #remotePayload: IdentityPayload | undefined
 
@@ -132,6 +139,7 @@ export class PubkyHandshake {
     this.#expiresAt = o.expiresAt
     this.#acceptGenerations = o.acceptGenerations
     this.#allowRaw = !o.allowPatterns || o.allowPatterns.includes('IK-raw')
+    this.#memo = o.bindingMemo
     const usesStatic = pattern !== 'NN' && (pattern !== 'N' || !initiator)
     this.#hs = new HandshakeState({
       protocolName: PROTOCOL_NAMES[pattern],
@@ -261,6 +269,7 @@ export class PubkyHandshake {
       nowSecs: this.#now(),
       skewSecs: this.#skew,
       accept: this.initiator ? undefined : this.#acceptGenerations,
+      memo: this.#memo,
     })
     this.#remotePayload = parsed
   }

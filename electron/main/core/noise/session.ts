@@ -12,9 +12,9 @@
  */
 import type { CipherState } from './cipher-state'
 import { ChunkQueue, type Carrier } from './carrier'
-import { MAX_MESSAGE_LEN, MAX_PLAINTEXT_LEN, PATTERN_BYTES, type PubkyPattern } from './constants'
+import { MAX_MESSAGE_LEN, MAX_PLAINTEXT_LEN, PATTERN_BYTES, TAG_LEN, type PubkyPattern } from './constants'
 import { NoiseError } from './errors'
-import { FrameDecoder, classifyOpening, encodeFrame } from './framing'
+import { FrameDecoder, allocFrame, classifyOpening, encodeFrame } from './framing'
 import {
   PubkyHandshake,
   type InitiatorOptions,
@@ -22,6 +22,9 @@ import {
   type ResponderOptions,
 } from './pubky-handshake'
 import { toHex } from '../util/bytes'
+
+/** Transport messages carry no associated data. */
+const EMPTY = new Uint8Array(0)
 
 export type Framing = 'prefixed' | 'raw'
 
@@ -142,8 +145,10 @@ export class NoiseSession implements AsyncIterable<Uint8Array> {
         `a message is ${message.length} bytes; one Noise message carries at most ${MAX_PLAINTEXT_LEN}. Split it`,
       )
     }
-    const ct = this.#send.encryptWithAd(new Uint8Array(0), message)
-    this.#carrier.send(encodeFrame(ct))
+    // Encrypt straight into the wire frame: one 64 KiB buffer per message, no copy.
+    const frame = allocFrame(message.length + TAG_LEN)
+    this.#send.encryptWithAdInto(EMPTY, message, frame.subarray(4))
+    this.#carrier.send(frame)
     this.#touch()
   }
 
@@ -172,7 +177,7 @@ export class NoiseSession implements AsyncIterable<Uint8Array> {
     try {
       for (const frame of this.#decoder.push(chunk)) {
         if (!this.#recv) throw new NoiseError('Policy', 'the peer sent data on a one-way (N) session')
-        const pt = this.#recv.decryptWithAd(new Uint8Array(0), frame)
+        const pt = this.#recv.decryptWithAd(EMPTY, frame)
         this.remote.confirmed = true
         if (this.#listeners.size) this.#deliver(pt)
         else if (this.#waiter) {

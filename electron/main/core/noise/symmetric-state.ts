@@ -40,24 +40,24 @@ export function noiseHkdf(
 }
 
 /**
- * h0 = HASH(protocolName) for names longer than HASHLEN (e.g. the 33-byte
- * `Noise_IK_25519_ChaChaPoly_BLAKE2s`): a constant, so it is computed once per provider and name.
- * Public data (it is the protocol name's hash), never secret.
+ * h0 of InitializeSymmetric: the protocol name zero-padded to HASHLEN, or HASH(protocolName) for
+ * longer names (e.g. the 33-byte `Noise_IK_25519_ChaChaPoly_BLAKE2s`). A constant per provider, hash
+ * and name, so it is computed once (no encoder or hash per handshake). Public data, never secret.
  */
 const initialHash = new WeakMap<CryptoProvider, Map<string, Uint8Array>>()
 
-function hashedName(
-  crypto: CryptoProvider,
-  hash: HashName,
-  protocolName: string,
-  name: Uint8Array,
-): Uint8Array {
+function initialH(crypto: CryptoProvider, hash: HashName, protocolName: string): Uint8Array {
   let byName = initialHash.get(crypto)
   if (!byName) initialHash.set(crypto, (byName = new Map()))
   const id = `${hash}:${protocolName}`
   let h = byName.get(id)
   if (!h) {
-    h = crypto.hash(hash, name)
+    const name = new TextEncoder().encode(protocolName)
+    if (name.length <= 32) {
+      h = new Uint8Array(32)
+      h.set(name)
+    } else h = crypto.hash(hash, name)
+    // Bounded: callers pass parsed protocol names, which are finitely many.
     if (byName.size < 64) byName.set(id, h)
   }
   return h.slice()
@@ -74,14 +74,8 @@ export class SymmetricState {
   constructor(crypto: CryptoProvider, hash: HashName, protocolName: string) {
     this.crypto = crypto
     this.hash = hash
-    const name = new TextEncoder().encode(protocolName)
-    let h: Uint8Array
-    if (name.length <= 32) {
-      h = new Uint8Array(32)
-      h.set(name)
-    } else h = hashedName(crypto, hash, protocolName, name)
-    this.#h = h
-    this.#ck = h.slice()
+    this.#h = initialH(crypto, hash, protocolName)
+    this.#ck = this.#h.slice()
     this.cs = new CipherState(crypto)
   }
 
