@@ -7,6 +7,7 @@
  * beside the field.
  */
 import { z } from 'zod'
+import { daysInMonthMax, MONTH_NAMES } from '../domain/calendar'
 
 const BASE58 = /^[1-9A-HJ-NP-Za-km-z]+$/
 const BECH32_BODY = /^[02-9ac-hj-np-z]+$/
@@ -106,22 +107,7 @@ export const watchOnlyField = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem })
   })
 
-/** Month names for the yearly-plan messages and pickers (index 0 = January). */
-export const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-] as const
-const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+export { MONTH_NAMES }
 
 /**
  * Why `day` of `month` cannot be a yearly billing date, or null. Feb 29 is allowed (it bills on
@@ -129,7 +115,7 @@ const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
  */
 export function yearlyDayProblem(month: number, day: number): string | null {
   if (!Number.isInteger(month) || month < 1 || month > 12) return 'Choose a month'
-  const max = MONTH_DAYS[month - 1]!
+  const max = daysInMonthMax(month)
   if (!Number.isInteger(day) || day < 1 || day > max) return `${MONTH_NAMES[month - 1]} has days 1 to ${max}`
   return null
 }

@@ -14,6 +14,7 @@
 import { PaykitError } from '../util/errors'
 import { isJsonObject, type JsonValue } from '../interactive/json'
 import { get } from '../interactive/shape'
+import { daysInMonthMax, MONTH_NAMES } from '../../../../shared/domain/calendar'
 
 export class FrequencyError extends PaykitError<'invalid-frequency'> {
   constructor(message: string) {
@@ -36,24 +37,6 @@ export const FREQUENCY_VARIANT: Record<Frequency['kind'], number> = {
   yearly: 3,
   custom: 4,
 }
-
-const DAYS_IN_MONTH_MAX = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-/** Most days a month can have (February: 29, billed on the 28th in common years; schedule.ts). */
-export const daysInMonthMax = (month: number): number => DAYS_IN_MONTH_MAX[month - 1] ?? 0
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-]
 
 export const daily = (): Frequency => ({ kind: 'daily' })
 export const weekly = (): Frequency => ({ kind: 'weekly' })
@@ -85,7 +68,7 @@ export function checkFrequency(f: Frequency): Frequency {
     case 'yearly': {
       if (!isInt(f.month, 1, 12))
         throw new FrequencyError(`Yearly month must be 1..12, got ${String(f.month)}`)
-      const max = DAYS_IN_MONTH_MAX[f.month - 1]!
+      const max = daysInMonthMax(f.month)
       if (!isInt(f.day, 1, max)) {
         const leap = f.month === 2 ? ' (Feb 29 is allowed: it bills on Feb 28 in common years)' : ''
         throw new FrequencyError(
