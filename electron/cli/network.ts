@@ -17,7 +17,7 @@ import type { NetworkProfile } from '../main/core/pubky/gateway'
 import type { CommandContext } from './context'
 import { paykitHome, userPath } from './context'
 import { CliError, UsageError } from './errors'
-import { readNodeInfo, runningNode } from './node-info'
+import { readNodeInfo, runningNode } from '../main/core/engine/node-info-file'
 
 export interface Target {
   profile: NetworkProfile

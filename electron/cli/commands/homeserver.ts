@@ -14,7 +14,7 @@ import type { CommandContext } from '../context'
 import { userPath } from '../context'
 import { CliError, EXIT_OK, UsageError, withHint } from '../errors'
 import { table } from '../format'
-import { removeNodeInfo, runningNode, writeNodeInfo } from '../node-info'
+import { nodeInfoOf, removeNodeInfo, runningNode, writeNodeInfo } from '../../main/core/engine/node-info-file'
 import type { CommandSpec } from '../registry'
 import { defaultNodeDir } from '../network'
 
@@ -118,16 +118,8 @@ export const homeserverCommand: CommandSpec = {
     } catch (e) {
       throw bindFailure(e, `cannot start the homeserver on ${host}:${port ?? 'auto'}`)
     }
-    const info = {
-      kind: 'embedded' as const,
-      homeserverPublicKey: node.homeserverPublicKey,
-      homeserverUrl: node.homeserverUrl,
-      relayUrl: node.relayUrl,
-      linkRelayUrl: node.linkRelayUrl,
-      port: node.port,
-      pid: process.pid,
-    }
-    writeNodeInfo(dataDir, info, ctx.rng)
+    const info = nodeInfoOf(node)
+    writeNodeInfo(dataDir, info)
     ctx.result(
       [
         'Paykit embedded homeserver is running.',

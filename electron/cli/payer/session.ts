@@ -5,7 +5,6 @@
  * directories, a writer for our own homeserver (signed in lazily: reading needs no session), the
  * payer database, the subscription flow context, and the payment simulator client.
  */
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { wipe } from '../../main/core/util/bytes'
 import type { Database } from '../../main/core/storage/db'
@@ -21,7 +20,7 @@ import { userPath, type CommandContext } from '../context'
 import { CliError, UsageError, withHint } from '../errors'
 import { unlockIdentity, type StoredIdentity } from '../identity-store'
 import { NETWORK_OPTIONS, defaultNodeDir, resolveTarget, type Target } from '../network'
-import { nodeInfoPath, runningNode } from '../node-info'
+import { runningNode } from '../../main/core/engine/node-info-file'
 import { PASSPHRASE_ENV, readPassphrase } from '../secrets'
 import { DATA_DIR_OPTION, PASSPHRASE_OPTION, pathsFor } from '../commands/id'
 import { openPayerDb, PAYER_DB_FILE } from './db'
@@ -205,19 +204,13 @@ export function nodeSimulatorUrl(ctx: CommandContext, args: ParsedArgs): string 
   let dir: string
   if (homeserver === undefined) dir = defaultNodeDir(ctx)
   else {
-    if (homeserver === 'testnet' || /^https?:\/\//i.test(homeserver)) return undefined
+    if (/^testnet(:|$)/.test(homeserver) || /^https?:\/\//i.test(homeserver)) return undefined
     dir = userPath(ctx.io, homeserver)
   }
-  if (!runningNode(dir)) return undefined
-  try {
-    const url = (JSON.parse(readFileSync(nodeInfoPath(dir), 'utf8')) as { simulatorUrl?: unknown })
-      .simulatorUrl
-    return typeof url === 'string' && /^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}\/?$/.test(url)
-      ? url
-      : undefined
-  } catch {
-    return undefined
-  }
+  const url = runningNode(dir)?.simulatorUrl
+  return typeof url === 'string' && /^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}\/?$/.test(url)
+    ? url
+    : undefined
 }
 
 /**

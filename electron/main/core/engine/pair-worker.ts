@@ -14,7 +14,7 @@ import { mkdirSync } from 'node:fs'
 import { PubkyGateway } from '../pubky/gateway'
 import { startEmbeddedNode, type EmbeddedNode } from '../pubky/embedded-node'
 import { RING_CAPABILITIES, RingError } from '../pubky/ring-link'
-import { removeEmbeddedNodeInfo, writeEmbeddedNodeInfo } from './node-info-file'
+import { nodeInfoOf, removeNodeInfo, writeNodeInfo } from './node-info-file'
 import { toRemoteError, type PairToHost, type HostToPair } from './protocol'
 
 if (!parentPort) throw new Error('engine/pair-worker.ts must run inside a worker thread')
@@ -31,7 +31,7 @@ async function finish(): Promise<void> {
   if (finished) return
   finished = true
   if (node) {
-    removeEmbeddedNodeInfo(nodeDir!, process.pid)
+    removeNodeInfo(nodeDir!, process.pid)
     await node.close().catch(() => {})
   }
   port.close()
@@ -47,16 +47,7 @@ async function pair(m: Extract<HostToPair, { kind: 'pair' }>): Promise<void> {
         nodeDir = join(m.dataDir, 'pubky')
         mkdirSync(nodeDir, { recursive: true })
         node = await startEmbeddedNode({ dataDir: nodeDir })
-        writeEmbeddedNodeInfo(nodeDir, {
-          kind: 'embedded',
-          homeserverPublicKey: node.homeserverPublicKey,
-          homeserverUrl: node.homeserverUrl,
-          relayUrl: node.relayUrl,
-          linkRelayUrl: node.linkRelayUrl,
-          port: node.port,
-          pid: process.pid,
-          simulatorUrl: null,
-        })
+        writeNodeInfo(nodeDir, nodeInfoOf(node))
         attach = { ...node }
       }
       linkRelay ??= attach.linkRelayUrl ?? `${attach.homeserverUrl}/link`

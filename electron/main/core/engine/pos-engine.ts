@@ -19,7 +19,7 @@
  * otherwise write a second, differently-numbered receipt when the checkout settles.
  */
 import { transact } from '../storage/after-commit'
-import { removeEmbeddedNodeInfo, writeEmbeddedNodeInfo } from './node-info-file'
+import { nodeInfoOf, removeNodeInfo, writeNodeInfo } from './node-info-file'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { HDKey } from '@scure/bip32'
@@ -355,17 +355,8 @@ export class PosEngine implements EngineApi {
       if (node) {
         // Our own node: say where it and the simulator listen, for wallets on this computer.
         const nodeDir = join(o.dataDir, 'pubky')
-        writeEmbeddedNodeInfo(nodeDir, {
-          kind: 'embedded',
-          homeserverPublicKey: node.homeserverPublicKey,
-          homeserverUrl: node.homeserverUrl,
-          relayUrl: node.relayUrl,
-          linkRelayUrl: node.linkRelayUrl,
-          port: node.port,
-          pid: process.pid,
-          simulatorUrl: sim?.url ?? null,
-        })
-        cleanup.push(() => removeEmbeddedNodeInfo(nodeDir, process.pid))
+        writeNodeInfo(nodeDir, nodeInfoOf(node, sim?.url ?? null))
+        cleanup.push(() => removeNodeInfo(nodeDir, process.pid))
       }
       gateway = await PubkyGateway.open({ kind: 'embedded', relayUrl: n.relayUrl })
       reader = new HttpPubkyReader({ homeserverUrl: () => n.homeserverUrl })
@@ -728,7 +719,7 @@ export class PosEngine implements EngineApi {
     await r.sim?.close().catch(() => {})
     r.simLightning?.close()
     if (r.node) {
-      removeEmbeddedNodeInfo(join(this.o.dataDir, 'pubky'), process.pid)
+      removeNodeInfo(join(this.o.dataDir, 'pubky'), process.pid)
       await r.node.close().catch(() => {})
     }
     // 4. ledger
