@@ -27,7 +27,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import { HDKey } from '@scure/bip32'
 import type { BenchRow } from './types'
-import { nativeProvider } from '../electron/main/core/crypto'
+import { defaultProvider, nativeProvider } from '../electron/main/core/crypto'
 import { openMerchantDb } from '../electron/main/core/storage/schema'
 import { ReceiptBook } from '../electron/main/core/receipts/book'
 import { CheckoutService } from '../electron/main/core/checkout/service'
@@ -90,7 +90,8 @@ export async function receiptLatency(quick: boolean): Promise<BenchRow[]> {
     identitySecret: merchantSecret,
     intake,
     clock: systemClock,
-    crypto: nativeProvider,
+    // What the engine ships (libsodium where it loads), not the node:crypto provider.
+    crypto: defaultProvider(),
     rateLimit: { maxAttempts: 1_000_000 },
     connectionLimit: { maxPerIp: 10_000, maxPerSubnet: 10_000 },
   })
@@ -126,6 +127,12 @@ export async function receiptLatency(quick: boolean): Promise<BenchRow[]> {
   payers.once('exit', (c) => waiting?.reject(new Error(`payer process exited (${c}): ${err.slice(-1000)}`)))
   const nextLine = (): Promise<string> => new Promise((resolve, reject) => (waiting = { resolve, reject }))
   const latencies: number[] = []
+  // Per burst as well: the first burst after start runs the whole receipt path for the first time
+  // (interpreted / baseline-compiled code: ~2.5x the CPU of later bursts), and with 10 bursts the
+  // overall p99 is decided by that one burst alone. Shown apart, beside the overall rows (which
+  // stay the target's measure), so a reader can tell cold start from steady state.
+  const firstBurst: number[] = []
+  const laterBursts: number[] = []
   try {
     await nextLine() // ready: all sessions open
     for (let round = 0; round < ROUNDS; round++) {
@@ -138,6 +145,8 @@ export async function receiptLatency(quick: boolean): Promise<BenchRow[]> {
         const at = recorded.get(id)
         if (at === undefined) throw new Error(`bench: receipt ${id} was confirmed but no event was seen`)
         latencies.push(at - t)
+        if (round === 0) firstBurst.push(at - t)
+        else laterBursts.push(at - t)
       }
     }
     payers.stdin.end()
@@ -163,6 +172,8 @@ export async function receiptLatency(quick: boolean): Promise<BenchRow[]> {
     }
     latencies.sort((a, b) => a - b)
     base.sort((a, b) => a - b)
+    firstBurst.sort((a, b) => a - b)
+    laterBursts.sort((a, b) => a - b)
     const n = latencies.length
     if (n !== PAYERS * ROUNDS) throw new Error(`bench: ${n} of ${PAYERS * ROUNDS} receipts recorded`)
     const p99 = pct(latencies, 99)
@@ -182,6 +193,18 @@ export async function receiptLatency(quick: boolean): Promise<BenchRow[]> {
         baseline: { name: 'recordConfirmed alone, p99', value: pct(base, 99) },
         target: '<= 25 ms',
         met: p99 <= 25,
+      },
+      {
+        group: 'engine',
+        metric: `of which: first burst after start (cold code), p99 (${firstBurst.length} receipts)`,
+        value: pct(firstBurst, 99),
+        unit: 'ms',
+      },
+      {
+        group: 'engine',
+        metric: `of which: later bursts (warm), p99 (${laterBursts.length} receipts)`,
+        value: pct(laterBursts, 99),
+        unit: 'ms',
       },
     ]
   } finally {

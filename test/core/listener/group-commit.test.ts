@@ -28,7 +28,8 @@ afterEach(() => {
 const merchant = nativeProvider.ed25519PublicKey(systemRng(32))
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r))
 
-async function burst(policy: GroupCommitPolicy | undefined, n: number) {
+/** `spacing`: how the next arrival waits (default one loop turn, as a burst of sockets is read). */
+async function burst(policy: GroupCommitPolicy | undefined, n: number, spacing: () => Promise<void> = turn) {
   const dir = mkdtempSync(join(tmpdir(), 'pos-group-commit-'))
   const db = openMerchantDb(join(dir, 'm.db'))
   const other = openMerchantDb(join(dir, 'm.db'))
@@ -90,7 +91,7 @@ async function burst(policy: GroupCommitPolicy | undefined, n: number) {
         )
       }),
     )
-    await turn() // one arrival per event-loop turn, as a burst of sockets is read
+    await spacing()
   }
   await Promise.all(replies)
   return { visibleAtEvent, committedAtReply }
@@ -111,6 +112,34 @@ describe('receipt intake group commit', () => {
     expect(new Set(r.visibleAtEvent).size).toBeGreaterThan(1)
     expect(r.visibleAtEvent.at(-1)).toBe(6)
     expect(r.committedAtReply).toEqual(Array(6).fill(1))
+  })
+
+  it('arrivals a few ms apart (empty loop turns between them) still share one commit', async () => {
+    // A payer process descheduled for a moment leaves the loop idle for several turns; the batch
+    // waits out gaps shorter than its quiet gap instead of committing on the first empty turn.
+    const ms = (t: number) => (): Promise<void> => new Promise((r) => setTimeout(r, t))
+    // 24 arrivals 5 ms apart span well over the 50 ms gap: the gap is between arrivals, not the
+    // batch's age (the old rule committed on the first empty turn once the batch was 50 ms old).
+    const r = await burst({ minWaitMs: 50, maxWaitMs: 10_000 }, 24, ms(5))
+    expect(r.visibleAtEvent).toEqual(Array(24).fill(24))
+    expect(r.committedAtReply).toEqual(Array(24).fill(1))
+  })
+
+  it('a gap longer than the quiet gap ends the batch; the next arrivals form their own', async () => {
+    const slowThird = (() => {
+      let i = 0
+      return (): Promise<void> => new Promise((r) => setTimeout(r, ++i === 3 ? 300 : 0))
+    })()
+    const r = await burst({ minWaitMs: 100, maxWaitMs: 10_000 }, 6, slowThird)
+    expect(r.visibleAtEvent).toEqual([3, 3, 3, 6, 6, 6])
+    expect(r.committedAtReply).toEqual(Array(6).fill(1))
+  })
+
+  it('a lone receipt is committed after the quiet gap, not after maxWaitMs', async () => {
+    // maxWaitMs of a minute: were the lone receipt held for it, this test would time out.
+    const r = await burst({ minWaitMs: 0, maxWaitMs: 60_000 }, 1)
+    expect(r.visibleAtEvent).toEqual([1])
+    expect(r.committedAtReply).toEqual([1])
   })
 
   it('maxOps closes a batch early', async () => {

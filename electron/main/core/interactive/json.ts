@@ -48,37 +48,65 @@ export function parseJson(text: string, limits: ParseLimits = {}): JsonValue {
   if (text.length > maxLength) {
     throw new JsonError('too-large', `JSON input is ${text.length} characters; the limit is ${maxLength}`)
   }
-  let i = 0
-  const fail = (what: string): never => {
-    throw new JsonError('invalid-json', `invalid JSON at offset ${i}: ${what}`)
+  const p = new Parser(text, maxDepth)
+  const value = p.value(0)
+  p.ws()
+  if (p.i !== text.length) p.fail('trailing characters after the JSON value')
+  return value
+}
+
+/**
+ * The reader's state and steps. A class rather than closures made per call: it is on every
+ * receipt's path, and five closures per message (each also renamed by dev-time transforms) were a
+ * measurable share of decoding one.
+ */
+class Parser {
+  i = 0
+
+  constructor(
+    readonly text: string,
+    readonly maxDepth: number,
+  ) {}
+
+  fail(what: string): never {
+    throw new JsonError('invalid-json', `invalid JSON at offset ${this.i}: ${what}`)
   }
-  const ws = (): void => {
+
+  ws(): void {
+    const text = this.text
+    let i = this.i
     while (i < text.length) {
       const c = text.charCodeAt(i)
       if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++
       else break
     }
+    this.i = i
   }
-  const parseString = (): string => {
-    // text[i] === '"'
-    i++
+
+  /** A string; `text[i]` is its opening quote. */
+  string(): string {
+    const text = this.text
+    this.i++
     let out = ''
-    let start = i
+    let start = this.i
+    // The unpaired-surrogate scan runs only for a string that holds a surrogate (raw or from a \u
+    // escape): ids, keys and amounts never do, and the scan was a measurable share of a receipt.
+    let surrogate = false
     for (;;) {
-      if (i >= text.length) fail('unterminated string')
-      const c = text.charCodeAt(i)
+      if (this.i >= text.length) this.fail('unterminated string')
+      const c = text.charCodeAt(this.i)
       if (c === 0x22) {
-        out += text.slice(start, i)
-        i++
+        out += text.slice(start, this.i)
+        this.i++
         // Rust strings are UTF-8: an unpaired surrogate (possible via \u escapes) cannot exist there.
-        if (LONE_SURROGATE.test(out)) fail('string contains an unpaired UTF-16 surrogate')
+        if (surrogate && LONE_SURROGATE.test(out)) this.fail('string contains an unpaired UTF-16 surrogate')
         return out
       }
-      if (c < 0x20) fail('control character in string')
+      if (c < 0x20) this.fail('control character in string')
       if (c === 0x5c) {
-        out += text.slice(start, i)
-        const e = text[i + 1]
-        i += 2
+        out += text.slice(start, this.i)
+        const e = text[this.i + 1]
+        this.i += 2
         switch (e) {
           case '"':
             out += '"'
@@ -105,29 +133,56 @@ export function parseJson(text: string, limits: ParseLimits = {}): JsonValue {
             out += '\t'
             break
           case 'u': {
-            const h = text.slice(i, i + 4)
-            if (!/^[0-9a-fA-F]{4}$/.test(h)) fail('bad \\u escape')
-            out += String.fromCharCode(parseInt(h, 16))
-            i += 4
+            const h = text.slice(this.i, this.i + 4)
+            if (!/^[0-9a-fA-F]{4}$/.test(h)) this.fail('bad \\u escape')
+            const unit = parseInt(h, 16)
+            out += String.fromCharCode(unit)
+            if (unit >= 0xd800 && unit <= 0xdfff) surrogate = true
+            this.i += 4
             break
           }
           default:
-            fail('bad escape')
+            this.fail('bad escape')
         }
-        start = i
+        start = this.i
         continue
       }
-      i++
+      if (c >= 0xd800 && c <= 0xdfff) surrogate = true
+      this.i++
     }
   }
-  const parseNumber = (): number | bigint | JsonFloat => {
-    const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i, i + 400))
-    if (!m) return fail('bad number')
+
+  number(): number | bigint | JsonFloat {
+    const text = this.text
+    // Fast path: a plain integer of at most 15 digits is exact as a JS number (no regex, no BigInt).
+    // (Receipt keys are [u8; 32] arrays: 64 such numbers per receipt.) The digits are summed as
+    // they are scanned, exactly: below 10^15 every step is an exact double.
+    let j = this.i
+    const negative = text.charCodeAt(j) === 0x2d
+    if (negative) j++
+    const first = j
+    let value = 0
+    while (j < text.length && j - first <= 15) {
+      const d = text.charCodeAt(j)
+      if (d < 0x30 || d > 0x39) break
+      value = value * 10 + (d - 0x30)
+      j++
+    }
+    const digits = j - first
+    const next = j < text.length ? text.charCodeAt(j) : -1
+    const more = next === 0x2e || next === 0x65 || next === 0x45 || (next >= 0x30 && next <= 0x39)
+    if (digits > 0 && digits <= 15 && !more && (digits === 1 || text.charCodeAt(first) !== 0x30)) {
+      this.i = j
+      // serde reads -0 as the integer 0.
+      return negative && value !== 0 ? -value : value
+    }
+    const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(this.i, this.i + 400))
+    if (!m) return this.fail('bad number')
     const lit = m[0]
-    i += lit.length
+    this.i += lit.length
     if (m[2] !== undefined || m[3] !== undefined) {
       const v = Number(lit)
-      if (!Number.isFinite(v)) fail('number out of range')
+      if (!Number.isFinite(v)) this.fail('number out of range')
       return new JsonFloat(v)
     }
     const big = BigInt(lit)
@@ -137,82 +192,84 @@ export function parseJson(text: string, limits: ParseLimits = {}): JsonValue {
       ? Number(big)
       : big
   }
-  const parseValue = (depth: number): JsonValue => {
-    if (depth > maxDepth) throw new JsonError('too-large', `JSON nests deeper than ${maxDepth} levels`)
-    ws()
-    const c = text[i]
+
+  value(depth: number): JsonValue {
+    const text = this.text
+    if (depth > this.maxDepth)
+      throw new JsonError('too-large', `JSON nests deeper than ${this.maxDepth} levels`)
+    this.ws()
+    const c = text[this.i]
     if (c === '{') {
-      i++
+      this.i++
       const obj: JsonObject = {}
-      ws()
-      if (text[i] === '}') {
-        i++
+      this.ws()
+      if (text[this.i] === '}') {
+        this.i++
         return obj
       }
       for (;;) {
-        ws()
-        if (text[i] !== '"') fail('expected a string key')
-        const key = parseString()
-        if (Object.prototype.hasOwnProperty.call(obj, key)) fail(`duplicate key "${key}"`)
-        ws()
-        if (text[i] !== ':') fail('expected ":"')
-        i++
-        const v = parseValue(depth + 1)
-        Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true })
-        ws()
-        if (text[i] === ',') {
-          i++
+        this.ws()
+        if (text[this.i] !== '"') this.fail('expected a string key')
+        const key = this.string()
+        if (Object.prototype.hasOwnProperty.call(obj, key)) this.fail(`duplicate key "${key}"`)
+        this.ws()
+        if (text[this.i] !== ':') this.fail('expected ":"')
+        this.i++
+        const v = this.value(depth + 1)
+        // A plain assignment would call the `__proto__` setter instead of making a key.
+        if (key === '__proto__')
+          Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true })
+        else obj[key] = v
+        this.ws()
+        if (text[this.i] === ',') {
+          this.i++
           continue
         }
-        if (text[i] === '}') {
-          i++
+        if (text[this.i] === '}') {
+          this.i++
           return obj
         }
-        fail('expected "," or "}"')
+        this.fail('expected "," or "}"')
       }
     }
     if (c === '[') {
-      i++
+      this.i++
       const arr: JsonValue[] = []
-      ws()
-      if (text[i] === ']') {
-        i++
+      this.ws()
+      if (text[this.i] === ']') {
+        this.i++
         return arr
       }
       for (;;) {
-        arr.push(parseValue(depth + 1))
-        ws()
-        if (text[i] === ',') {
-          i++
+        arr.push(this.value(depth + 1))
+        this.ws()
+        if (text[this.i] === ',') {
+          this.i++
           continue
         }
-        if (text[i] === ']') {
-          i++
+        if (text[this.i] === ']') {
+          this.i++
           return arr
         }
-        fail('expected "," or "]"')
+        this.fail('expected "," or "]"')
       }
     }
-    if (c === '"') return parseString()
-    if (text.startsWith('true', i)) {
-      i += 4
+    if (c === '"') return this.string()
+    if (text.startsWith('true', this.i)) {
+      this.i += 4
       return true
     }
-    if (text.startsWith('false', i)) {
-      i += 5
+    if (text.startsWith('false', this.i)) {
+      this.i += 5
       return false
     }
-    if (text.startsWith('null', i)) {
-      i += 4
+    if (text.startsWith('null', this.i)) {
+      this.i += 4
       return null
     }
-    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return parseNumber()
-    return fail(c === undefined ? 'unexpected end of input' : `unexpected character "${c}"`)
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number()
+    return this.fail(c === undefined ? 'unexpected end of input' : `unexpected character "${c}"`)
   }
-  const value = parseValue(0)
-  ws()
-  if (i !== text.length) fail('trailing characters after the JSON value')
-  return value
 }
 
 /** Converts a value that came from `JSON.parse` (or literals) into a `JsonValue`, checking types. */
@@ -292,6 +349,20 @@ export function writeJson(value: JsonValue, options: WriteOptions = {}): string 
 const enc = new TextEncoder()
 /** Bytewise (UTF-8) key order, as Rust's `BTreeMap<String, _>` sorts. */
 export function compareKeys(a: string, b: string): number {
+  // UTF-16 code units order like UTF-8 bytes as long as neither unit is a surrogate or above
+  // (U+D800..U+FFFF): compare units directly and encode only when such a unit decides the order.
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    if (x === y) continue
+    if (x < 0xd800 && y < 0xd800) return x - y
+    return compareUtf8(a, b)
+  }
+  return a.length - b.length
+}
+
+function compareUtf8(a: string, b: string): number {
   const x = enc.encode(a)
   const y = enc.encode(b)
   const n = Math.min(x.length, y.length)

@@ -25,7 +25,19 @@
  */
 import { PaykitError } from '../util/errors'
 import { parseJson, sortKeysDeep, writeJson, type JsonObject, type JsonValue } from './json'
-import { ShapeError, asObject, get, has, keyFromZ32, keyToZ32, optInt, optStr, reqInt, reqStr } from './shape'
+import {
+  ShapeError,
+  asObject,
+  get,
+  has,
+  keyFromZ32,
+  keyToZ32,
+  optInt,
+  optStr,
+  reqInt,
+  reqStr,
+  type KnownKeys,
+} from './shape'
 import { receiptFromRustJson, receiptPartsFromJson, receiptToRustJson, type Receipt } from './receipt'
 
 export type Dialect = 'rust' | 'mobile-builder' | 'mobile-flat'
@@ -82,14 +94,22 @@ const MAX_CODE_CHARS = 64
 const MAX_TEXT_CHARS = 1_024
 const MAX_OFFERS = 64
 
-const utf8Length = (s: string): number => new TextEncoder().encode(s).length
+const utf8Length = (s: string): number => Buffer.byteLength(s, 'utf8')
+
+export interface DecodeOptions {
+  /**
+   * Keys already proven valid (the session's authenticated identity, our own key): a receipt
+   * party equal to one of them skips the Ed25519 point decode. See shape.ts `KnownKeys`.
+   */
+  knownKeys?: KnownKeys
+}
 
 // ---------------------------------------------------------------------------------------------
 // Decode
 // ---------------------------------------------------------------------------------------------
 
 /** Decodes a message in any dialect. Throws ShapeError / JsonError / MessageError with a code. */
-export function decodeMessage(text: string): DecodedMessage {
+export function decodeMessage(text: string, options: DecodeOptions = {}): DecodedMessage {
   if (typeof text !== 'string') throw new MessageError('unknown-message', 'message must be text')
   if (text.length > MAX_MESSAGE_BYTES || utf8Length(text) > MAX_MESSAGE_BYTES) {
     throw new MessageError('too-large', `message is larger than ${MAX_MESSAGE_BYTES} bytes`)
@@ -97,7 +117,8 @@ export function decodeMessage(text: string): DecodedMessage {
   const root = asObject(parseJson(text, { maxLength: MAX_MESSAGE_BYTES, maxDepth: 16 }), 'message')
   const type = get(root, 'type')
   if (typeof type !== 'string') throw new ShapeError('invalid-shape', 'message.type must be a string')
-  if (/^[a-z_]+$/.test(type)) return { dialect: 'mobile-flat', message: decodeFlat(root, type) }
+  const known = options.knownKeys
+  if (/^[a-z_]+$/.test(type)) return { dialect: 'mobile-flat', message: decodeFlat(root, type, known) }
   if (type === 'Error' && !has(root, 'payload')) {
     // iOS demo server: {"type":"Error","code","message"}.
     return {
@@ -109,23 +130,36 @@ export function decodeMessage(text: string): DecodedMessage {
       },
     }
   }
-  return decodeEnvelope(root, type)
+  return decodeEnvelope(root, type, known)
 }
 
-function decodeEnvelope(root: JsonObject, type: string): DecodedMessage {
-  const firstKeyIsPayload = Object.keys(root)[0] === 'payload'
+/** The first key of an object as written (only `json!` puts `payload` first). */
+function firstKey(o: JsonObject): string | undefined {
+  for (const k in o) return k
+  return undefined
+}
+
+function payloadOf(payload: JsonValue | undefined): JsonObject {
+  return asObject(payload, 'message.payload')
+}
+
+/** Dialect B when the parties are z32 (or Ack's payload is null) or `payload` comes first. */
+function dialectOf(mobile: boolean, firstKeyIsPayload: boolean): Dialect {
+  return mobile || firstKeyIsPayload ? 'mobile-builder' : 'rust'
+}
+
+function decodeEnvelope(root: JsonObject, type: string, known: KnownKeys | undefined): DecodedMessage {
+  const firstKeyIsPayload = firstKey(root) === 'payload'
   const payload = get(root, 'payload')
-  const p = (): JsonObject => asObject(payload, 'message.payload')
-  const dialect = (mobile: boolean): Dialect => (mobile || firstKeyIsPayload ? 'mobile-builder' : 'rust')
   switch (type) {
     case 'Ack':
       if (payload !== undefined && payload !== null)
         throw new ShapeError('invalid-shape', 'Ack carries no payload')
-      return { dialect: dialect(payload === null), message: { type: 'Ack' } }
+      return { dialect: dialectOf(payload === null, firstKeyIsPayload), message: { type: 'Ack' } }
     case 'Error': {
-      const o = p()
+      const o = payloadOf(payload)
       return {
-        dialect: dialect(false),
+        dialect: dialectOf(false, firstKeyIsPayload),
         message: {
           type: 'Error',
           code: reqStr(o, 'code', 'payload', MAX_CODE_CHARS),
@@ -134,9 +168,9 @@ function decodeEnvelope(root: JsonObject, type: string): DecodedMessage {
       }
     }
     case 'OfferPrivateEndpoint': {
-      const o = p()
+      const o = payloadOf(payload)
       return {
-        dialect: dialect(false),
+        dialect: dialectOf(false, firstKeyIsPayload),
         message: {
           type: 'OfferPrivateEndpoint',
           methodId: reqStr(o, 'method_id', 'payload', 64),
@@ -145,7 +179,7 @@ function decodeEnvelope(root: JsonObject, type: string): DecodedMessage {
       }
     }
     case 'OfferPrivateEndpoints': {
-      const methods = get(p(), 'methods')
+      const methods = get(payloadOf(payload), 'methods')
       if (!Array.isArray(methods)) throw new ShapeError('invalid-shape', 'payload.methods must be an array')
       if (methods.length > MAX_OFFERS)
         throw new ShapeError('invalid-shape', `more than ${MAX_OFFERS} endpoints offered`)
@@ -166,7 +200,7 @@ function decodeEnvelope(root: JsonObject, type: string): DecodedMessage {
       }
     }
     case 'AcceptPrivateEndpoints': {
-      const ids = get(p(), 'method_ids')
+      const ids = get(payloadOf(payload), 'method_ids')
       if (
         !Array.isArray(ids) ||
         ids.length > MAX_OFFERS ||
@@ -184,20 +218,20 @@ function decodeEnvelope(root: JsonObject, type: string): DecodedMessage {
         dialect: 'rust',
         message: {
           type: 'DeclinePrivateEndpoints',
-          reason: reqStr(p(), 'reason', 'payload', MAX_TEXT_CHARS),
+          reason: reqStr(payloadOf(payload), 'reason', 'payload', MAX_TEXT_CHARS),
         },
       }
     case 'RequestReceipt':
     case 'ConfirmReceipt': {
       const key = type === 'RequestReceipt' ? 'provisional_receipt' : 'receipt'
-      const r = asObject(get(p(), key), `payload.${key}`)
+      const r = asObject(get(payloadOf(payload), key), `payload.${key}`)
       const payer = get(r, 'payer')
       const mobile = typeof payer === 'string'
       const receipt = mobile
-        ? builderReceiptFromJson(r, `payload.${key}`)
-        : receiptFromRustJson(r, `payload.${key}`)
+        ? builderReceiptFromJson(r, `payload.${key}`, known)
+        : receiptFromRustJson(r, `payload.${key}`, known)
       return {
-        dialect: dialect(mobile),
+        dialect: dialectOf(mobile, firstKeyIsPayload),
         message: type === 'RequestReceipt' ? { type, receipt } : { type, receipt },
       }
     }
@@ -207,28 +241,33 @@ function decodeEnvelope(root: JsonObject, type: string): DecodedMessage {
 }
 
 /** Dialect B receipt: z32 parties; missing/null amount, currency → null; metadata default {}. */
-function builderReceiptFromJson(o: JsonObject, path: string): Receipt {
+function builderReceiptFromJson(o: JsonObject, path: string, known: KnownKeys | undefined): Receipt {
   return {
-    ...receiptPartsFromJson(o, path, keyFromZ32),
+    ...receiptPartsFromJson(o, path, (k, p) => keyFromZ32(k, p, known)),
     createdAt: reqInt(o, 'created_at', path),
     metadata: get(o, 'metadata') ?? {},
   }
 }
 
-function flatReceipt(o: JsonObject, path: string, createdKey: 'created_at' | null): Receipt {
+function flatReceipt(
+  o: JsonObject,
+  path: string,
+  createdKey: 'created_at' | null,
+  known: KnownKeys | undefined,
+): Receipt {
   return {
-    ...receiptPartsFromJson(o, path, keyFromZ32),
+    ...receiptPartsFromJson(o, path, (k, p) => keyFromZ32(k, p, known)),
     createdAt: createdKey ? optInt(o, createdKey, path) : null,
     metadata: get(o, 'metadata') ?? {},
   }
 }
 
-function decodeFlat(o: JsonObject, type: string): Message {
+function decodeFlat(o: JsonObject, type: string, known: KnownKeys | undefined): Message {
   const path = 'message'
   switch (type) {
     case 'request_receipt': {
       const description = optStr(o, 'description', path, MAX_TEXT_CHARS)
-      const receipt = flatReceipt(o, path, 'created_at')
+      const receipt = flatReceipt(o, path, 'created_at', known)
       return has(o, 'description')
         ? { type: 'RequestReceipt', receipt, description }
         : { type: 'RequestReceipt', receipt }
@@ -236,7 +275,7 @@ function decodeFlat(o: JsonObject, type: string): Message {
     case 'confirm_receipt':
       return {
         type: 'ConfirmReceipt',
-        receipt: flatReceipt(o, path, null),
+        receipt: flatReceipt(o, path, null, known),
         confirmedAt: optInt(o, 'confirmed_at', path),
         signature: optStr(o, 'signature', path, MAX_ENDPOINT_CHARS),
       }

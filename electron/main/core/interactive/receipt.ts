@@ -12,7 +12,18 @@
 import { PaykitError } from '../util/errors'
 import { equalBytes } from '../util/bytes'
 import { parseJson, sortKeysDeep, writeJson, type JsonObject, type JsonValue } from './json'
-import { ShapeError, asObject, bytesToJson, get, has, keyFromArray, optStr, reqInt, reqStr } from './shape'
+import {
+  ShapeError,
+  asObject,
+  bytesToJson,
+  get,
+  has,
+  keyFromArray,
+  optStr,
+  reqInt,
+  reqStr,
+  type KnownKeys,
+} from './shape'
 
 export class ReceiptError extends PaykitError<'wrong-payee' | 'wrong-payer' | 'receipt-mismatch'> {}
 
@@ -66,12 +77,12 @@ export function receiptPartsFromJson(
   }
 }
 
-/** Reads a dialect-A receipt (keys as int arrays). */
-export function receiptFromRustJson(v: JsonValue | undefined, path = 'receipt'): Receipt {
+/** Reads a dialect-A receipt (keys as int arrays; `known`: see shape.ts `KnownKeys`). */
+export function receiptFromRustJson(v: JsonValue | undefined, path = 'receipt', known?: KnownKeys): Receipt {
   const o = asObject(v, path)
   if (!has(o, 'metadata')) throw new ShapeError('invalid-shape', `${path}.metadata is missing`)
   return {
-    ...receiptPartsFromJson(o, path, keyFromArray),
+    ...receiptPartsFromJson(o, path, (k, p) => keyFromArray(k, p, known)),
     createdAt: reqInt(o, 'created_at', path),
     metadata: get(o, 'metadata')!,
   }

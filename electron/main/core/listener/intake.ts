@@ -141,7 +141,10 @@ export interface IntakeOptions {
 
 /** Group-commit window. `{ minWaitMs: 0, maxWaitMs: 0 }` commits at the next loop turn, as before. */
 export interface GroupCommitPolicy {
-  /** A batch that stopped growing is committed once it is this old. */
+  /**
+   * A batch is committed once no receipt has joined it for this long (the quiet gap). The gap
+   * grows with the measured commit time, up to a quarter of `maxWaitMs`: see `ReceiptIntake.maybeFlush`.
+   */
   minWaitMs?: number
   /** A batch still growing is committed once it is this old. */
   maxWaitMs?: number
@@ -219,8 +222,18 @@ export class ReceiptIntake {
   }[] = []
   /** Invoices issued ahead of the receipt for outstanding requests (`prepareInvoices`). */
   private readonly prepared = new Map<string, { bolt11: string; expiresAtMs: number }>()
+  /** z32 of the key arrays of receipts in flight (one receipt's payer is spelled up to 4 times). */
+  private readonly z32s = new WeakMap<Uint8Array, string>()
   private batchOpenedAt = 0
+  private lastArrival = 0
+  /** Batch size at the previous check (growth since then keeps the batch open). */
   private batchSeen = 0
+  /** Which batch is open (scheduled checks of an earlier one are dropped). */
+  private batchId = 0
+  /** Recent commit (COMMIT + fsync) time, smoothed: what an early commit costs who comes next. */
+  private commitMs = 0
+  /** Listeners reporting how many sessions they serve (see `watchSessions`). */
+  private readonly sessionSources = new Set<() => number>()
   private readonly groupCommit: Required<GroupCommitPolicy>
 
   constructor(options: IntakeOptions) {
@@ -230,17 +243,47 @@ export class ReceiptIntake {
     this.groupCommit = { ...DEFAULT_GROUP_COMMIT, ...options.groupCommit }
   }
 
+  /**
+   * Lets a listener report how many sessions it serves. A session's messages are handled one at
+   * a time (dispatch.ts), so a session with a receipt in the open batch cannot add another to it:
+   * once the batch holds a receipt from as many sessions as exist, nobody can still join it and it
+   * is committed at once instead of waiting out the quiet gap (a lone customer at the counter, or
+   * a burst in which every connected payer is waiting). Returns the unsubscribe.
+   */
+  watchSessions(count: () => number): () => void {
+    this.sessionSources.add(count)
+    return () => this.sessionSources.delete(count)
+  }
+
+  /** True when every session served has a receipt in the open batch (none could join it). */
+  private everySessionWaiting(): boolean {
+    if (this.sessionSources.size === 0) return false
+    let sessions = 0
+    for (const count of this.sessionSources) sessions += count()
+    return this.batch.length >= sessions
+  }
+
+  /** Our Ed25519 public key (the payee every receipt must name). */
+  get merchant(): Uint8Array {
+    return this.o.merchant
+  }
+
   /** Handles one RequestReceipt (a new receipt, a replay, or a proof). Throws `ListenerError`. */
   async handle(receipt: Receipt, sessionPeer: PeerContext): Promise<IntakeReply> {
-    const peer = await this.authenticateRaw(receipt, sessionPeer)
+    // Only an IK-raw session has an identity to look up; the others skip the await (a loop hop).
+    const peer = this.needsKeyBinding(sessionPeer)
+      ? await this.authenticateRaw(receipt, sessionPeer)
+      : sessionPeer
     this.checkParties(receipt, peer)
     const proof = proofOf(receipt)
     if (proof) return this.handleProof(receipt, proof, peer)
-    const stored = this.replay(receipt)
-    if (stored)
-      return { receipt: this.confirmationOf(stored), confirmedAt: this.confirmedAt(stored), created: false }
     let endpoint: string | null = null
     if (receipt.receiptId.startsWith(AUTOPAY_PREFIX)) {
+      // A retry of a confirmed autopay receipt is answered before a fresh endpoint is issued for
+      // it. (A checkout receipt needs no early look: the batch below checks for a replay first.)
+      const stored = this.replay(receipt)
+      if (stored)
+        return { receipt: this.confirmationOf(stored), confirmedAt: this.confirmedAt(stored), created: false }
       // A request (autopay) gets a fresh endpoint, issued before the durable write: a crash here
       // leaves an unused invoice/address and no confirmation, and the payer's retry gets a new one.
       // Checked first so a refused receipt never costs an invoice.
@@ -259,7 +302,7 @@ export class ReceiptIntake {
   }
 
   /**
-   * Group commit: receipts that arrive together (one turn of the event loop) are written in ONE
+   * Group commit: receipts that arrive together (a burst, see `maybeFlush`) are written in ONE
    * transaction, so a burst of payers costs one fsync instead of one each. Each op still succeeds
    * or fails on its own (its checks run before its only write, `recordConfirmed`'s insert), and no
    * promise resolves — so no ConfirmReceipt is sent — before the transaction has committed. The
@@ -269,36 +312,70 @@ export class ReceiptIntake {
   private commit(run: () => IntakeReply): Promise<IntakeReply> {
     return new Promise((resolve, reject) => {
       this.batch.push({ run, resolve, reject })
+      this.lastArrival = performance.now()
+      const id = this.batchId
       if (this.batch.length === 1) {
-        this.batchOpenedAt = performance.now()
-        this.batchSeen = 1
-        setImmediate(() => this.maybeFlush())
-      }
+        this.batchOpenedAt = this.lastArrival
+        this.batchSeen = 0
+        setImmediate(() => this.maybeFlush(id))
+      } else if (this.batch.length >= this.groupCommit.maxOps)
+        this.flush() // full: no reason to wait
+      else if (this.everySessionWaiting()) setImmediate(() => this.maybeFlush(id)) // decide after this poll
     })
   }
 
+  /** How long a batch waits for the next receipt before it is committed. */
+  private quietMs(): number {
+    const { minWaitMs, maxWaitMs } = this.groupCommit
+    return Math.max(minWaitMs, Math.min(this.commitMs, maxWaitMs / 4))
+  }
+
   /**
-   * When to commit the open batch. The commit's fsync blocks the event loop, so a burst of payers
-   * whose first receipt is committed alone waits a whole fsync before the rest are even read (the
-   * profile showed "1 op, then 99 ops": two fsyncs on every receipt's path but the first). So the
-   * batch stays open, one event-loop turn at a time (each turn reads every socket that is ready),
-   * while it is still growing — but never longer than `groupCommit.maxWaitMs` or past `maxOps`;
-   * and a batch that stopped growing is committed once `minWaitMs` has passed (a lone payer pays
-   * at most that). No receipt is confirmed before its commit either way.
+   * When to commit the open batch. The commit's fsync blocks the event loop, so a burst whose
+   * first receipts are committed early makes the rest wait a whole commit — plus the replies to
+   * the early ones — before they are even read (profiled: "1 op, then 99 ops" on a 100-payer
+   * burst doubled its tail). So the batch stays open while receipts keep joining it (every loop
+   * turn, however long a busy turn takes), and is committed once none has joined for a quiet gap
+   * (`minWaitMs`, or the recent commit time when that is longer, capped at a quarter of
+   * `maxWaitMs`: waiting out a straggler costs less than making it wait behind a commit, and a
+   * lone payer at the counter pays the gap at most), once it is `maxWaitMs` old, or at once when
+   * it holds `maxOps`, or as soon as every session the listener serves is waiting on it
+   * (`watchSessions`).
+   *
+   * A batch that stopped growing waits on a timer, not a turn-by-turn spin (which burnt a core the
+   * payers' own processes need); the timer is followed by one more poll of the sockets
+   * (`setImmediate`) before deciding, so frames already waiting in the kernel join the batch.
+   * No receipt is confirmed before its commit either way.
    */
-  private maybeFlush(): void {
-    const { minWaitMs, maxWaitMs, maxOps } = this.groupCommit
-    const age = performance.now() - this.batchOpenedAt
+  private maybeFlush(id: number): void {
+    // A check scheduled for a batch that is already committed has nothing left to decide.
+    if (id !== this.batchId || this.batch.length === 0) return
+    const { maxWaitMs, maxOps } = this.groupCommit
+    const now = performance.now()
+    const age = now - this.batchOpenedAt
+    const quiet = now - this.lastArrival
+    const gap = this.quietMs()
     const grew = this.batch.length > this.batchSeen
     this.batchSeen = this.batch.length
-    const wait = this.batch.length < maxOps && age < maxWaitMs && (grew || age < minWaitMs)
-    if (wait) setImmediate(() => this.maybeFlush())
-    else this.flush()
+    if (
+      this.batch.length >= maxOps ||
+      age >= maxWaitMs ||
+      (!grew && quiet >= gap) ||
+      this.everySessionWaiting()
+    ) {
+      this.flush()
+      return
+    }
+    // Still growing: the loop is busy reading arrivals anyway; look again after the next poll.
+    if (grew) setImmediate(() => this.maybeFlush(id))
+    else setTimeout(() => setImmediate(() => this.maybeFlush(id)), Math.min(gap - quiet, maxWaitMs - age))
   }
 
   private flush(): void {
     const ops = this.batch.splice(0)
+    this.batchId++
     const results: ({ ok: true; value: IntakeReply } | { ok: false; error: unknown })[] = []
+    let committing = 0
     try {
       transact(this.o.db, () => {
         for (const op of ops) {
@@ -308,7 +385,11 @@ export class ReceiptIntake {
             results.push({ ok: false, error })
           }
         }
+        committing = performance.now()
       })
+      // COMMIT (and its fsync) plus the after-commit events; smoothed over recent batches.
+      const took = performance.now() - committing
+      this.commitMs = this.commitMs === 0 ? took : this.commitMs * 0.75 + took * 0.25
     } catch (e) {
       for (const op of ops) op.reject(e)
       return
@@ -320,6 +401,11 @@ export class ReceiptIntake {
     })
   }
 
+  /** True for an IK-raw session whose payer must be looked up (see `authenticateRaw`). */
+  private needsKeyBinding(peer: PeerContext): boolean {
+    return !peer.identity && peer.pattern === 'IK-raw' && !!peer.x25519Static && !!this.o.keyBindings
+  }
+
   /**
    * IK-raw (0.8.0) carries no identity payload: the initiator's identity comes from pkarr /
    * the homeserver (pubky-noise.md §1, §3.3). When the receipt names a payer, that payer's
@@ -327,14 +413,16 @@ export class ReceiptIntake {
    * the X25519 key the handshake proved. Any other outcome leaves the session unauthenticated.
    */
   private async authenticateRaw(receipt: Receipt, peer: PeerContext): Promise<PeerContext> {
-    if (peer.identity || peer.pattern !== 'IK-raw' || !peer.x25519Static || !this.o.keyBindings) return peer
-    const payer = z32Encode(receipt.payer)
+    const check = this.o.keyBindings
+    const x25519Static = peer.x25519Static
+    if (!this.needsKeyBinding(peer) || !check || !x25519Static) return peer
+    const payer = this.z32(receipt.payer)
     const memo = peer.bindingChecks
     let bound = memo?.get(payer)
     if (bound === undefined) {
       if (memo && memo.size >= MAX_BINDING_CHECKS_PER_SESSION) return peer
       try {
-        bound = await this.o.keyBindings(payer, peer.x25519Static)
+        bound = await check(payer, x25519Static)
       } catch (e) {
         this.o.logger?.info('intake.key-binding-unavailable', { payer, error: e })
         bound = false
@@ -357,6 +445,16 @@ export class ReceiptIntake {
       fail('WRONG_PAYER', 'the receipt payer is not the identity authenticated by this Noise session')
   }
 
+  /** z32 of a key, spelled once per key array. */
+  private z32(key: Uint8Array): string {
+    let text = this.z32s.get(key)
+    if (text === undefined) {
+      text = z32Encode(key)
+      this.z32s.set(key, text)
+    }
+    return text
+  }
+
   private replay(receipt: Receipt): ReceiptRow | null {
     const row = this.o.receipts.repo.get(receipt.receiptId)
     if (!row) return null
@@ -366,8 +464,8 @@ export class ReceiptIntake {
 
   private checkSame(row: ReceiptRow, receipt: Receipt): void {
     const same =
-      row.payer === z32Encode(receipt.payer) &&
-      row.payee === z32Encode(receipt.payee) &&
+      row.payer === this.z32(receipt.payer) &&
+      row.payee === this.z32(receipt.payee) &&
       row.method_id === receipt.methodId &&
       row.amount === receipt.amount &&
       row.currency === receipt.currency
@@ -381,7 +479,7 @@ export class ReceiptIntake {
   /** Finds and checks what the receipt pays for. Synchronous: the checks and the write share a tick. */
   private reference(receipt: Receipt): Reference {
     const now = this.o.clock.now()
-    const payer = z32Encode(receipt.payer)
+    const payer = this.z32(receipt.payer)
     if (!this.o.publishedMethods().has(receipt.methodId))
       fail('UNSUPPORTED_METHOD', `this merchant does not take "${receipt.methodId.slice(0, 64)}"`)
     if (receipt.receiptId.startsWith(AUTOPAY_PREFIX)) {
@@ -554,7 +652,7 @@ export class ReceiptIntake {
     const { receipt: row, created } = this.o.receipts.recordConfirmed(
       {
         receiptId: receipt.receiptId,
-        payer: z32Encode(receipt.payer),
+        payer: this.z32(receipt.payer),
         payee: this.me,
         methodId: receipt.methodId,
         amount: receipt.amount,

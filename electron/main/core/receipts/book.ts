@@ -165,22 +165,6 @@ export class ReceiptBook {
   recordConfirmed(input: ConfirmedReceiptInput, now: number): { receipt: ReceiptRow; created: boolean } {
     this.validate(input)
     const result = transact(this.db, () => {
-      const existing = this.repo.get(input.receiptId)
-      if (existing) {
-        const same =
-          existing.payer === input.payer &&
-          existing.payee === input.payee &&
-          existing.method_id === input.methodId &&
-          existing.amount === input.amount &&
-          existing.currency === input.currency
-        if (!same) {
-          throw new ReceiptError(
-            'receipt-id-conflict',
-            `receipt ${input.receiptId} already exists with different parties or amount; refusing to overwrite it`,
-          )
-        }
-        return { receipt: existing, created: false }
-      }
       const row: ReceiptRow = {
         receipt_id: input.receiptId,
         payer: input.payer,
@@ -206,8 +190,24 @@ export class ReceiptBook {
         recorded_at: now,
         updated_at: now,
       }
-      this.repo.insert(row)
-      return { receipt: row, created: true }
+      // The common case (a new id) is one statement; only an existing id is read back and compared.
+      if (this.repo.insertIfAbsent(row)) return { receipt: row, created: true }
+      const existing = this.repo.get(input.receiptId)
+      if (!existing)
+        throw new ReceiptError('invalid-receipt', `receipt ${input.receiptId} could not be stored`)
+      const same =
+        existing.payer === input.payer &&
+        existing.payee === input.payee &&
+        existing.method_id === input.methodId &&
+        existing.amount === input.amount &&
+        existing.currency === input.currency
+      if (!same) {
+        throw new ReceiptError(
+          'receipt-id-conflict',
+          `receipt ${input.receiptId} already exists with different parties or amount; refusing to overwrite it`,
+        )
+      }
+      return { receipt: existing, created: false }
     })
     if (result.created) {
       // After the commit of the OUTERMOST transaction (the listener's group commit, a settling

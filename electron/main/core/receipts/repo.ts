@@ -48,6 +48,39 @@ export interface Page<T> {
   nextCursor: string | null
 }
 
+/**
+ * Every column, in one fixed order (the SQL text is built once, not per insert). Spelled as a
+ * record of `ReceiptRow`'s keys so a column added to the row type and not here fails to compile.
+ */
+const COLUMN_SET: Record<keyof ReceiptRow, true> = {
+  receipt_id: true,
+  payer: true,
+  payee: true,
+  checkout_id: true,
+  request_id: true,
+  subscription_id: true,
+  method_id: true,
+  amount: true,
+  currency: true,
+  amount_sats: true,
+  tip_sats: true,
+  memo: true,
+  endpoint: true,
+  proof_type: true,
+  proof_value: true,
+  proof_verified_at: true,
+  peer_dialect: true,
+  peer_generation: true,
+  peer_pattern: true,
+  metadata: true,
+  created_at: true,
+  recorded_at: true,
+  updated_at: true,
+}
+const COLUMNS = Object.keys(COLUMN_SET) as (keyof ReceiptRow)[]
+const INSERT_SQL = `INSERT INTO receipts (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`
+const INSERT_IF_ABSENT_SQL = `${INSERT_SQL} ON CONFLICT (receipt_id) DO NOTHING`
+
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`)
 
 export class ReceiptRepo {
@@ -58,11 +91,16 @@ export class ReceiptRepo {
   }
 
   insert(row: ReceiptRow): void {
-    const cols = Object.keys(row) as (keyof ReceiptRow)[]
-    this.db.run(
-      `INSERT INTO receipts (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
-      ...cols.map((c) => row[c]),
-    )
+    this.db.run(INSERT_SQL, ...COLUMNS.map((c) => row[c]))
+  }
+
+  /**
+   * Inserts `row` unless a receipt with its id exists (then nothing is written); true when it was
+   * inserted. One statement where a look-up then an insert took two: this is on every receipt's
+   * commit path. Other constraint failures still throw.
+   */
+  insertIfAbsent(row: ReceiptRow): boolean {
+    return this.db.run(INSERT_IF_ABSENT_SQL, ...COLUMNS.map((c) => row[c])).changes > 0
   }
 
   private where(q: ReceiptQuery): { sql: string; params: unknown[] } {
