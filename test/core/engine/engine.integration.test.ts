@@ -542,6 +542,7 @@ describe('PosEngine: status and directory', () => {
     expect(s.accepting).toBe(true)
     expect(s.port).toBe(me.port)
     expect(s.handshakes.ok).toBeGreaterThan(10)
+    expect(s.patterns).toEqual(['IK', 'IK-raw', 'N', 'NN', 'XX'])
     const methods = await engine.directoryMethods()
     expect(methods.map((m) => m.methodId).sort()).toEqual(['lightning', 'onchain'])
     await expect(

@@ -94,6 +94,8 @@ describe('Ring-linked till (EngineHost.pairRing + engine ring mode)', () => {
       expect(me.identityKind).toBe('ring')
       expect(me.merchant).toBe(ringUser)
       noisePubkey = me.noisePubkey
+      // What Settings shows: the patterns the listener really answers (no XX/NN without the shop key).
+      expect((await host.api.listenerStatus()).patterns).toEqual(['IK', 'IK-raw', 'N'])
 
       const info = nodeInfo()
       const reader = new HttpPubkyReader({ homeserverUrl: () => info.homeserverUrl })

@@ -225,9 +225,6 @@ export function identityInfo(id: EngineIdentity, kind: 'embedded' | 'hosted'): E
   }
 }
 
-/** The patterns the listener answers (profile decision 1: IK for receipts, N for one-way notices). */
-export const LISTENER_PATTERNS = ['IK', 'IK-raw', 'N', 'NN', 'XX'] as const
-
 export function listenerInfo(s: ListenerStatus): ListenerInfo {
   return {
     accepting: s.accepting,
@@ -238,6 +235,7 @@ export function listenerInfo(s: ListenerStatus): ListenerInfo {
     connections: s.connections,
     handshakesOk: s.handshakes.ok,
     handshakesFailed: s.handshakes.failed,
-    patterns: [...LISTENER_PATTERNS],
+    // What the listener itself answers: all five, or IK, IK-raw and N on a Ring-linked till.
+    patterns: [...s.patterns],
   }
 }

@@ -25,7 +25,7 @@ import { runResponder, type NoiseSession } from '../noise/session'
 import type { NoiseError } from '../noise/errors'
 import type { Carrier } from '../noise/carrier'
 import type { Generation } from '../noise/identity'
-import type { PubkyPattern } from '../noise/constants'
+import { PUBKY_PATTERNS, type PubkyPattern } from '../noise/constants'
 import type { CryptoProvider } from '../crypto/provider'
 import type { Logger } from '../observe/logger'
 import { Metrics } from '../observe/metrics'
@@ -75,6 +75,8 @@ export interface ListenerStatus {
   connections: number
   /** Handshakes done / failed since start. */
   handshakes: { ok: number; failed: number }
+  /** The Noise patterns this listener answers (a Ring-linked till answers fewer). */
+  patterns: readonly PubkyPattern[]
 }
 
 type Transport = 'tcp' | 'ws'
@@ -97,6 +99,7 @@ export class PaykitListener {
   private stopping = false
   private ok = 0
   private failed = 0
+  private unwatch: (() => void) | undefined
 
   private constructor(o: ListenerOptions) {
     this.o = o
@@ -118,6 +121,8 @@ export class PaykitListener {
       }
     }
     l.accepting = true
+    // Intake may commit a batch early once every session is waiting on it (intake.ts).
+    l.unwatch = o.intake.watchSessions(() => l.dispatchers.size)
     return l
   }
 
@@ -143,6 +148,7 @@ export class PaykitListener {
       sessions: this.dispatchers.size,
       connections: this.conns.active,
       handshakes: { ok: this.ok, failed: this.failed },
+      patterns: [...(this.o.allowPatterns ?? PUBKY_PATTERNS)],
     }
   }
 
@@ -300,6 +306,8 @@ export class PaykitListener {
   async stop(drainMs = 5_000): Promise<void> {
     this.accepting = false
     this.stopping = true
+    this.unwatch?.()
+    this.unwatch = undefined
     const closedTcp = this.tcp
       ? new Promise<void>((resolve) => this.tcp!.close(() => resolve()))
       : Promise.resolve()
