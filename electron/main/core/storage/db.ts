@@ -43,10 +43,12 @@ export class Database {
       })
     }
     const db = new Database(raw)
+    // First, so the pragmas below wait for a lock instead of failing: after a crash the next opener
+    // recovers the WAL, and another connection (the verifier, a backup) may hold it for a moment.
+    db.pragma('busy_timeout = 5000')
     if (path !== ':memory:') db.pragma('journal_mode = WAL')
     db.pragma('synchronous = FULL')
     db.pragma('foreign_keys = ON')
-    db.pragma('busy_timeout = 5000')
     return db
   }
 
