@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core'
 import type { DisplayInfo } from '../../shared/domain/display'
 import type { BrowserApp } from '../../electron/main/browser-mode/main'
 import { runCli } from '../cli/run-cli'
-import { launchChromium, repoRoot, SCREENSHOTS, startTestPos } from './harness'
+import { callPos, launchChromium, repoRoot, SCREENSHOTS, startTestPos } from './harness'
 
 const built = existsSync(join(repoRoot, 'out/renderer/index.html'))
 const root = mkdtempSync(join(tmpdir(), 'paykit-pos-display-e2e-'))
@@ -25,15 +25,7 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 function pos<T>(command: string, request: unknown = {}): Promise<T> {
-  return till.evaluate(
-    async ([c, r]) => {
-      const api = (globalThis as unknown as { pos: Record<string, (q: unknown) => Promise<unknown>> }).pos
-      const res = (await api[c]!(r)) as { ok: boolean; value?: unknown; error?: unknown }
-      if (!res.ok) throw new Error(JSON.stringify(res.error))
-      return res.value
-    },
-    [command, request] as const,
-  ) as Promise<T>
+  return callPos<T>(till, command, request)
 }
 
 /** Raw status of a GET from Node (no browser, no cookies). */

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core'
 import { HDKey } from '@scure/bip32'
 import type { BrowserApp } from '../../electron/main/browser-mode/main'
 import { runCli, type CliRun } from '../cli/run-cli'
-import { launchChromium, repoRoot, SCREENSHOTS, startTestPos } from './harness'
+import { callPos, launchChromium, repoRoot, SCREENSHOTS, startTestPos } from './harness'
 
 const built = existsSync(join(repoRoot, 'out/renderer/index.html'))
 const root = mkdtempSync(join(tmpdir(), 'paykit-pos-engine-e2e-'))
@@ -49,15 +49,7 @@ function json<T>(r: CliRun): T {
 
 /** Calls the contract from the page, as the renderer does (window.pos over the WebSocket). */
 function pos<T>(command: string, request: unknown = {}): Promise<T> {
-  return page.evaluate(
-    async ([c, r]) => {
-      const api = (globalThis as unknown as { pos: Record<string, (q: unknown) => Promise<unknown>> }).pos
-      const res = (await api[c]!(r)) as { ok: boolean; value?: unknown; error?: unknown }
-      if (!res.ok) throw new Error(JSON.stringify(res.error))
-      return res.value
-    },
-    [command, request] as const,
-  ) as Promise<T>
+  return callPos<T>(page, command, request)
 }
 
 beforeAll(async () => {

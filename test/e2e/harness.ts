@@ -198,3 +198,16 @@ export async function startTestPos(
     },
   )
 }
+
+/** One contract call through the page's real `window.pos` (the preload bridge), unwrapping the result envelope. */
+export function callPos<T>(page: Page, command: string, request: unknown = {}): Promise<T> {
+  return page.evaluate(
+    async ([c, r]) => {
+      const api = (globalThis as unknown as { pos: Record<string, (q: unknown) => Promise<unknown>> }).pos
+      const res = (await api[c]!(r)) as { ok: boolean; value?: unknown; error?: unknown }
+      if (!res.ok) throw new Error(JSON.stringify(res.error))
+      return res.value
+    },
+    [command, request] as const,
+  ) as Promise<T>
+}
