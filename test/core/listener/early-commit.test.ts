@@ -3,24 +3,14 @@
 // at once instead of waiting out the quiet gap; a connected payer that sends nothing keeps the gap.
 // Real listener, Noise sessions over TCP, intake and ledger on disk (WAL).
 import { afterEach, describe, expect, it } from 'vitest'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { HDKey } from '@scure/bip32'
-import { openMerchantDb } from '../../../electron/main/core/storage/schema'
-import { ReceiptBook } from '../../../electron/main/core/receipts/book'
-import { CheckoutService } from '../../../electron/main/core/checkout/service'
-import { PersistentAddressAllocator } from '../../../electron/main/core/checkout/address-allocator'
-import { OutboxRepo } from '../../../electron/main/core/billing/requests-repo'
-import { ReceiptIntake, type GroupCommitPolicy } from '../../../electron/main/core/listener/intake'
+import type { GroupCommitPolicy } from '../../../electron/main/core/listener/intake'
 import { PaykitListener } from '../../../electron/main/core/listener/server'
-import { parseWatchOnly, deriveAddress } from '../../../electron/main/core/methods/watch-only'
 import { nativeProvider } from '../../../electron/main/core/crypto'
 import { systemClock } from '../../../electron/main/core/util/clock'
 import { systemRng } from '../../../electron/main/core/util/rng'
 import { toHex } from '../../../electron/main/core/util/bytes'
-import { z32Encode } from '../../../electron/main/core/keys/z32'
 import { connectPayer, newPayer, receiptFor, requestReceipt, type PayerConnection } from '../engine/payer'
+import { intakeStage } from './intake-stage'
 
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => {
@@ -32,30 +22,7 @@ const merchant = nativeProvider.ed25519PublicKey(merchantSecret)
 const staticSecret = systemRng(32)
 
 async function shop(policy: GroupCommitPolicy) {
-  const dir = mkdtempSync(join(tmpdir(), 'pos-early-commit-'))
-  const db = openMerchantDb(join(dir, 'm.db'))
-  const other = openMerchantDb(join(dir, 'm.db'))
-  const xpub = HDKey.fromMasterSeed(systemRng(32), { private: 0x04358394, public: 0x043587cf }).derive(
-    "m/84'/1'/0'",
-  ).publicExtendedKey
-  const account = parseWatchOnly(xpub, { network: 'regtest' })
-  const receipts = new ReceiptBook(db)
-  const checkouts = new CheckoutService({
-    db,
-    clock: systemClock,
-    merchant: z32Encode(merchant),
-    addresses: new PersistentAddressAllocator(db, xpub, (_x, i) => deriveAddress(account, i)),
-  })
-  const intake = new ReceiptIntake({
-    db,
-    merchant,
-    receipts,
-    checkouts,
-    outbox: new OutboxRepo(db),
-    publishedMethods: () => new Set(['onchain']),
-    clock: systemClock,
-    groupCommit: policy,
-  })
+  const { checkouts, intake, visibleAtEvent, close } = intakeStage(merchant, policy)
   const listener = await PaykitListener.start({
     staticSecret,
     identitySecret: merchantSecret,
@@ -67,15 +34,8 @@ async function shop(policy: GroupCommitPolicy) {
   cleanups.push(async () => {
     for (const c of conns) c.close()
     await listener.stop(0)
-    other.close()
-    db.close()
-    rmSync(dir, { recursive: true, force: true })
+    close()
   })
-  // How many receipts another connection sees committed at each event: one commit = all equal.
-  const visibleAtEvent: number[] = []
-  receipts.events.on('receipt:recorded', () =>
-    visibleAtEvent.push(other.get<{ n: number }>('SELECT COUNT(*) AS n FROM receipts')!.n),
-  )
   const to = {
     host: '127.0.0.1',
     port: listener.port,

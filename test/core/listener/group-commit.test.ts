@@ -3,22 +3,11 @@
 // exists for comparison. Real intake, ledger (on disk, WAL) and a second connection that sees
 // committed rows only.
 import { afterEach, describe, expect, it } from 'vitest'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { HDKey } from '@scure/bip32'
-import { openMerchantDb } from '../../../electron/main/core/storage/schema'
-import { ReceiptBook } from '../../../electron/main/core/receipts/book'
-import { CheckoutService } from '../../../electron/main/core/checkout/service'
-import { PersistentAddressAllocator } from '../../../electron/main/core/checkout/address-allocator'
-import { OutboxRepo } from '../../../electron/main/core/billing/requests-repo'
-import { ReceiptIntake, type GroupCommitPolicy } from '../../../electron/main/core/listener/intake'
-import { parseWatchOnly, deriveAddress } from '../../../electron/main/core/methods/watch-only'
-import { systemClock } from '../../../electron/main/core/util/clock'
+import type { GroupCommitPolicy } from '../../../electron/main/core/listener/intake'
 import { systemRng } from '../../../electron/main/core/util/rng'
-import { z32Encode } from '../../../electron/main/core/keys/z32'
 import { nativeProvider } from '../../../electron/main/core/crypto'
 import { newPayer, receiptFor } from '../engine/payer'
+import { intakeStage } from './intake-stage'
 
 const cleanups: Array<() => void> = []
 afterEach(() => {
@@ -30,40 +19,8 @@ const turn = (): Promise<void> => new Promise((r) => setImmediate(r))
 
 /** `spacing`: how the next arrival waits (default one loop turn, as a burst of sockets is read). */
 async function burst(policy: GroupCommitPolicy | undefined, n: number, spacing: () => Promise<void> = turn) {
-  const dir = mkdtempSync(join(tmpdir(), 'pos-group-commit-'))
-  const db = openMerchantDb(join(dir, 'm.db'))
-  const other = openMerchantDb(join(dir, 'm.db'))
-  cleanups.push(() => {
-    other.close()
-    db.close()
-    rmSync(dir, { recursive: true, force: true })
-  })
-  const xpub = HDKey.fromMasterSeed(systemRng(32), { private: 0x04358394, public: 0x043587cf }).derive(
-    "m/84'/1'/0'",
-  ).publicExtendedKey
-  const account = parseWatchOnly(xpub, { network: 'regtest' })
-  const receipts = new ReceiptBook(db)
-  const checkouts = new CheckoutService({
-    db,
-    clock: systemClock,
-    merchant: z32Encode(merchant),
-    addresses: new PersistentAddressAllocator(db, xpub, (_x, i) => deriveAddress(account, i)),
-  })
-  const intake = new ReceiptIntake({
-    db,
-    merchant,
-    receipts,
-    checkouts,
-    outbox: new OutboxRepo(db),
-    publishedMethods: () => new Set(['onchain']),
-    clock: systemClock,
-    ...(policy ? { groupCommit: policy } : {}),
-  })
-  // What the UI would see at each event: how many receipts are committed (other connection).
-  const visibleAtEvent: number[] = []
-  receipts.events.on('receipt:recorded', () =>
-    visibleAtEvent.push(other.get<{ n: number }>('SELECT COUNT(*) AS n FROM receipts')!.n),
-  )
+  const { other, checkouts, intake, visibleAtEvent, close } = intakeStage(merchant, policy)
+  cleanups.push(close)
   const ids: string[] = []
   for (let i = 0; i < n; i++)
     ids.push((await checkouts.create({ amountSats: 500, methods: ['onchain'] })).checkout_id)
