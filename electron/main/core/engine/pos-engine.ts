@@ -95,6 +95,7 @@ import { systemRng, type Rng } from '../util/rng'
 import { newId } from '../util/ids'
 import { toHex, utf8, wipe } from '../util/bytes'
 import { InputError, PaykitError, toPaykitError } from '../util/errors'
+import { SingleFlight } from '../util/single-flight'
 import type {
   CheckoutStarted,
   CheckoutsWatchResult,
@@ -213,9 +214,9 @@ export class PosEngine implements EngineApi {
   private readonly logger: Logger | undefined
   private r: Running | undefined
   private starting = false
-  private billingRunning: Promise<BillingRunSummary> | undefined
-  private syncRunning: Promise<SubscribersSyncResult> | undefined
-  private watchRunning: Promise<CheckoutsWatchResult> | undefined
+  private readonly billingFlight = new SingleFlight<BillingRunSummary>()
+  private readonly syncFlight = new SingleFlight<SubscribersSyncResult>()
+  private readonly watchFlight = new SingleFlight<CheckoutsWatchResult>()
 
   constructor(options: PosEngineOptions) {
     if ((options.identitySecret === undefined) === (options.ring === undefined))
@@ -1042,11 +1043,8 @@ export class PosEngine implements EngineApi {
   /** One billing pass now; joins a pass already running instead of failing. */
   async billingRun(): Promise<BillingRunSummary> {
     const r = this.run
-    if (this.billingRunning) return this.billingRunning
-    const p = r.billing.runOnce(this.clock.now())
-    this.billingRunning = p
-    try {
-      const summary = await p
+    return this.billingFlight.run(async () => {
+      const summary = await r.billing.runOnce(this.clock.now())
       // Invoices for the Lightning requests now out, issued off the receipt path (intake).
       this.background(r, 'prepare-invoices', () => {
         const ids = r.db
@@ -1058,9 +1056,7 @@ export class PosEngine implements EngineApi {
         return r.intake.prepareInvoices(ids)
       })
       return summary
-    } finally {
-      this.billingRunning = undefined
-    }
+    })
   }
 
   async directoryMethods(): Promise<DirectoryMethod[]> {
@@ -1119,14 +1115,7 @@ export class PosEngine implements EngineApi {
    */
   async subscribersSync(): Promise<SubscribersSyncResult> {
     const r = this.run
-    if (this.syncRunning) return this.syncRunning
-    const p = this.syncOnce(r)
-    this.syncRunning = p
-    try {
-      return await p
-    } finally {
-      this.syncRunning = undefined
-    }
+    return this.syncFlight.run(() => this.syncOnce(r))
   }
 
   private async syncOnce(r: Running): Promise<SubscribersSyncResult> {
@@ -1237,14 +1226,7 @@ export class PosEngine implements EngineApi {
    */
   async checkoutsWatch(): Promise<CheckoutsWatchResult> {
     const r = this.run
-    if (this.watchRunning) return this.watchRunning
-    const p = this.watchOnce(r)
-    this.watchRunning = p
-    try {
-      return await p
-    } finally {
-      this.watchRunning = undefined
-    }
+    return this.watchFlight.run(() => this.watchOnce(r))
   }
 
   private async watchOnce(r: Running): Promise<CheckoutsWatchResult> {
