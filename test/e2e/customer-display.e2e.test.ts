@@ -2,21 +2,20 @@
 // Chromium page and the display in a second one (its own server and token), the customer played by
 // the payer CLI. Needs `npx electron-vite build` first. Screenshots: test-artifacts/screenshots/cd-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import type { DisplayInfo } from '../../shared/domain/display'
 import type { BrowserApp } from '../../electron/main/browser-mode/main'
 import { runCli } from '../cli/run-cli'
-import { callPos, launchChromium, repoRoot, SCREENSHOTS, startTestPos } from './harness'
+import { callPos, closeTillScene, openTillScene, PAYER_PASS, SCREENSHOTS, type TillScene } from './harness'
 
-const built = existsSync(join(repoRoot, 'out/renderer/index.html'))
 const root = mkdtempSync(join(tmpdir(), 'paykit-pos-display-e2e-'))
 const PIN = 'till-pin-2468'
-const PAYER_PASS = 'payer passphrase 1'
 let app: BrowserApp
 let browser: Browser
+let scene: TillScene | undefined
 let till: Page
 let display: Page
 
@@ -34,18 +33,8 @@ async function status(url: string, init: RequestInit = {}): Promise<number> {
 }
 
 beforeAll(async () => {
-  if (!built) throw new Error('out/ is missing: run "npx electron-vite build" before the e2e project')
-  mkdirSync(SCREENSHOTS, { recursive: true })
-  app = await startTestPos(root)
-  const id = await runCli(['id', 'new', '--json'], {
-    env: { PAYKIT_HOME: join(root, 'payer'), PAYKIT_PASSPHRASE: PAYER_PASS },
-  })
-  expect(id.code, id.stderr).toBe(0)
-  browser = await launchChromium()
-  const tillContext = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-  till = await tillContext.newPage()
-  till.on('pageerror', (e) => console.error(`[till page error] ${e.message}`))
-  await till.goto(app.url)
+  scene = await openTillScene(root, { viewport: { width: 1280, height: 900 }, pageName: 'till page' })
+  ;({ app, browser, page: till } = scene)
   await till.getByRole('heading', { name: 'Set up your shop' }).waitFor()
   // Onboarding through the contract (the engine e2e walks the screens).
   await pos('identity:import-phrase', {
@@ -62,11 +51,7 @@ beforeAll(async () => {
   }
 }, 180_000)
 
-afterAll(async () => {
-  await browser?.close()
-  await app?.shutdown.runAll()
-  rmSync(root, { recursive: true, force: true })
-}, 60_000)
+afterAll(() => closeTillScene(scene, root), 60_000)
 
 describe('customer-facing display in Chromium', () => {
   let info: DisplayInfo

@@ -4,21 +4,19 @@
 // process. Lightning and the chain are the engine's loopback simulators (the boundary this machine
 // cannot run). Needs `npx electron-vite build` first. Screenshots: test-artifacts/screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { HDKey } from '@scure/bip32'
 import type { BrowserApp } from '../../electron/main/browser-mode/main'
 import { runCli, type CliRun } from '../cli/run-cli'
-import { callPos, launchChromium, repoRoot, SCREENSHOTS, startTestPos } from './harness'
+import { callPos, closeTillScene, openTillScene, PAYER_PASS, SCREENSHOTS, type TillScene } from './harness'
 
-const built = existsSync(join(repoRoot, 'out/renderer/index.html'))
 const root = mkdtempSync(join(tmpdir(), 'paykit-pos-engine-e2e-'))
 const PIN = 'till-pin-2468'
-const PAYER_PASS = 'payer passphrase 1'
 let app: BrowserApp
-let browser: Browser
+let scene: TillScene | undefined
 let page: Page
 let payer = ''
 let merchant = ''
@@ -53,27 +51,12 @@ function pos<T>(command: string, request: unknown = {}): Promise<T> {
 }
 
 beforeAll(async () => {
-  if (!built) throw new Error('out/ is missing: run "npx electron-vite build" before the e2e project')
-  mkdirSync(SCREENSHOTS, { recursive: true })
   // TEST ONLY: an engine clock this test moves to reach the next billing period.
-  app = await startTestPos(root, { testClock: {} })
-  const id = await runCli(['id', 'new', '--json'], {
-    env: { PAYKIT_HOME: join(root, 'payer'), PAYKIT_PASSPHRASE: PAYER_PASS },
-  })
-  expect(id.code, id.stderr).toBe(0)
-  payer = (JSON.parse(id.stdout) as { pubky: string }).pubky
-  browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true })
-  page = await context.newPage()
-  page.on('pageerror', (e) => console.error(`[page error] ${e.message}`))
-  await page.goto(app.url)
+  scene = await openTillScene(root, { engine: { testClock: {} }, acceptDownloads: true })
+  ;({ app, page, payer } = scene)
 }, 120_000)
 
-afterAll(async () => {
-  await browser?.close()
-  await app?.shutdown.runAll()
-  rmSync(root, { recursive: true, force: true })
-}, 60_000)
+afterAll(() => closeTillScene(scene, root), 60_000)
 
 describe('the till in Chromium, paid by the payer CLI', () => {
   it('onboarding, then payment methods checked live and by the engine, then published', async () => {

@@ -7,13 +7,14 @@
  * then aborted (no network).
  */
 import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core'
-import { mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { PosApi } from '../../shared/ipc/contract'
 import { startBrowserApp, type BrowserApp } from '../../electron/main/browser-mode/main'
 import type { FakeBrowserWindow } from '../main/electron-stand-in'
 import { recorded } from '../main/electron-stand-in'
+import { runCli } from '../cli/run-cli'
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 export const SCREENSHOTS = join(repoRoot, 'test-artifacts', 'screenshots')
@@ -210,4 +211,66 @@ export function callPos<T>(page: Page, command: string, request: unknown = {}): 
     },
     [command, request] as const,
   ) as Promise<T>
+}
+
+/** The payer CLI's passphrase for the test payer's file identity store in every till e2e. */
+export const PAYER_PASS = 'payer passphrase 1'
+
+/** A till e2e's world: the POS in browser mode, a payer identity made by the CLI, one Chromium page on the till. */
+export interface TillScene {
+  app: BrowserApp
+  browser: Browser
+  page: Page
+  /** The payer's pubky (its CLI home is `root/payer`, passphrase PAYER_PASS). */
+  payer: string
+}
+
+/**
+ * Opens a till scene on `root` (needs `npx electron-vite build` first). If any step fails, what was
+ * already started is closed before the error propagates, so a failed setup leaks no engine worker
+ * or browser into the next test file.
+ */
+export async function openTillScene(
+  root: string,
+  opts: {
+    engine?: Parameters<typeof startTestPos>[1]
+    viewport?: { width: number; height: number }
+    acceptDownloads?: boolean
+    /** Prefix of the page-error lines this scene logs (several pages in one file tell theirs apart). */
+    pageName?: string
+  } = {},
+): Promise<TillScene> {
+  if (!existsSync(join(repoRoot, 'out/renderer/index.html')))
+    throw new Error('out/ is missing: run "npx electron-vite build" before the e2e project')
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  const app = await startTestPos(root, opts.engine)
+  let browser: Browser | undefined
+  try {
+    const id = await runCli(['id', 'new', '--json'], {
+      env: { PAYKIT_HOME: join(root, 'payer'), PAYKIT_PASSPHRASE: PAYER_PASS },
+    })
+    if (id.code !== 0) throw new Error(`paykit id new exited ${String(id.code)}: ${id.stderr.slice(-1000)}`)
+    const payer = (JSON.parse(id.stdout) as { pubky: string }).pubky
+    browser = await launchChromium()
+    const context = await browser.newContext({
+      viewport: opts.viewport ?? { width: 1280, height: 860 },
+      acceptDownloads: opts.acceptDownloads ?? false,
+    })
+    const page = await context.newPage()
+    const name = opts.pageName ?? 'page'
+    page.on('pageerror', (e) => console.error(`[${name} error] ${e.message}`))
+    await page.goto(app.url)
+    return { app, browser, page, payer }
+  } catch (e) {
+    await browser?.close()
+    await app.shutdown.runAll()
+    throw e
+  }
+}
+
+/** Closes a scene (or what exists of it) and removes its folder. */
+export async function closeTillScene(scene: TillScene | undefined, root: string): Promise<void> {
+  await scene?.browser.close()
+  await scene?.app.shutdown.runAll()
+  rmSync(root, { recursive: true, force: true })
 }

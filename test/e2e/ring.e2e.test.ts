@@ -4,23 +4,19 @@
 // the real payer CLI. The test reads the pubkyauth URL from the page, as a phone reads the QR code.
 // Needs `npx electron-vite build` first. Screenshots: test-artifacts/screenshots/ring-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import type { BrowserApp } from '../../electron/main/browser-mode/main'
+import type { Page } from 'playwright-core'
 import { runCli, type CliRun } from '../cli/run-cli'
 import { approveWithRing } from '../core/pubky/ring-helpers'
-import { callPos, launchChromium, repoRoot, SCREENSHOTS, startTestPos } from './harness'
+import { callPos, closeTillScene, openTillScene, PAYER_PASS, SCREENSHOTS, type TillScene } from './harness'
 
-const built = existsSync(join(repoRoot, 'out/renderer/index.html'))
 const root = mkdtempSync(join(tmpdir(), 'paykit-pos-ring-e2e-'))
 const nodeDir = join(root, 'pos/engine/pubky')
 const PIN = 'ring-till-pin-2468'
-const PAYER_PASS = 'payer passphrase 1'
 const RING_SECRET = Buffer.alloc(32, 0x4b).toString('hex')
-let app: BrowserApp
-let browser: Browser
+let scene: TillScene | undefined
 let page: Page
 let shop = ''
 
@@ -40,25 +36,11 @@ function pos<T>(command: string, request: unknown = {}): Promise<T> {
 }
 
 beforeAll(async () => {
-  if (!built) throw new Error('out/ is missing: run "npx electron-vite build" before the e2e project')
-  mkdirSync(SCREENSHOTS, { recursive: true })
-  app = await startTestPos(root)
-  const id = await runCli(['id', 'new', '--json'], {
-    env: { PAYKIT_HOME: join(root, 'payer'), PAYKIT_PASSPHRASE: PAYER_PASS },
-  })
-  expect(id.code, id.stderr).toBe(0)
-  browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } })
-  page = await context.newPage()
-  page.on('pageerror', (e) => console.error(`[page error] ${e.message}`))
-  await page.goto(app.url)
+  scene = await openTillScene(root)
+  page = scene.page
 }, 120_000)
 
-afterAll(async () => {
-  await browser?.close()
-  await app?.shutdown.runAll()
-  rmSync(root, { recursive: true, force: true })
-}, 60_000)
+afterAll(() => closeTillScene(scene, root), 60_000)
 
 describe('a Ring-linked till in Chromium', () => {
   it('onboarding with Pubky Ring: QR, the phone approves, PIN, payment methods', async () => {
