@@ -57,6 +57,18 @@ describe('paykit homeserver + directory publish/show', () => {
   const as = (home: string, env: Record<string, string> = {}): { env: Record<string, string> } => ({
     env: { PAYKIT_HOME: home, PAYKIT_PASSPHRASE: PASS, ...env },
   })
+  /** `--method` flags for each `id=endpoint`. */
+  const methods = (...ms: string[]): string[] => ms.flatMap((m) => ['--method', m])
+  /** `paykit directory publish` to the test node for regtest, as the identity in `home`. */
+  const publish = (
+    home: string,
+    args: readonly string[],
+    env: Record<string, string> = {},
+  ): ReturnType<typeof runCli> =>
+    runCli(['directory', 'publish', '--homeserver', nodeDir, '--network', 'regtest', ...args], as(home, env))
+  /** `paykit directory show` of `target` through the test node, for regtest. */
+  const show = (target: string, args: readonly string[] = []): ReturnType<typeof runCli> =>
+    runCli(['directory', 'show', target, '--homeserver', nodeDir, '--network', 'regtest', ...args])
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'paykit-cli-dir-'))
@@ -119,24 +131,12 @@ describe('paykit homeserver + directory publish/show', () => {
   })
 
   it('publish signs up, writes the methods and the Noise endpoint; show in another process finds them', async () => {
-    const pub = await runCli(
-      [
-        'directory',
-        'publish',
-        '--homeserver',
-        nodeDir,
-        '--network',
-        'regtest',
-        '--method',
-        `onchain=${REGTEST_ADDRESS}`,
-        '--method',
-        `lightning=${invoice}`,
-        '--noise',
-        '127.0.0.1:9735',
-        '--json',
-      ],
-      as(merchantHome),
-    )
+    const pub = await publish(merchantHome, [
+      ...methods(`onchain=${REGTEST_ADDRESS}`, `lightning=${invoice}`),
+      '--noise',
+      '127.0.0.1:9735',
+      '--json',
+    ])
     expect(pub.code, pub.stderr).toBe(0)
     const p = JSON.parse(pub.stdout) as {
       pubky: string
@@ -152,18 +152,9 @@ describe('paykit homeserver + directory publish/show', () => {
     ])
     expect(p.noise.publicKey).toMatch(/^[0-9a-f]{64}$/)
 
-    const show = await runCli([
-      'directory',
-      'show',
-      merchant,
-      '--homeserver',
-      nodeDir,
-      '--network',
-      'regtest',
-      '--json',
-    ])
-    expect(show.code, show.stderr).toBe(0)
-    const s = JSON.parse(show.stdout) as ShowOut
+    const shown = await show(merchant, ['--json'])
+    expect(shown.code, shown.stderr).toBe(0)
+    const s = JSON.parse(shown.stdout) as ShowOut
     expect(s.owner).toBe(merchant)
     const byId = Object.fromEntries(s.payable.map((m) => [m.methodId, m]))
     expect(Object.keys(byId).sort()).toEqual(['lightning', 'onchain'])
@@ -195,43 +186,18 @@ describe('paykit homeserver + directory publish/show', () => {
   })
 
   it('publishing again signs in (the account exists) and updates the method', async () => {
-    const r = await runCli(
-      [
-        'directory',
-        'publish',
-        '--homeserver',
-        nodeDir,
-        '--network',
-        'regtest',
-        '--method',
-        `onchain=${REGTEST_ADDRESS}`,
-      ],
-      as(merchantHome),
-    )
+    const r = await publish(merchantHome, methods(`onchain=${REGTEST_ADDRESS}`))
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toContain(`as ${merchant} (signed-in)`)
     expect(r.stdout).toMatch(/onchain\s+bcrt1q\S+\s+\(on-chain address, regtest, wpkh\)/)
   })
 
   it('a mainnet address on regtest or a garbage BOLT11 is refused with the reason; nothing is written', async () => {
-    const publish = (home: string, ...methods: string[]): ReturnType<typeof runCli> =>
-      runCli(
-        [
-          'directory',
-          'publish',
-          '--homeserver',
-          nodeDir,
-          '--network',
-          'regtest',
-          ...methods.flatMap((m) => (m.startsWith('--') ? [m] : ['--method', m])),
-        ],
-        as(home),
-      )
     const [mainnet, garbage, merchantBad, json] = await Promise.all([
-      publish(freshHome, `onchain=${MAINNET_ADDRESS}`),
-      publish(freshHome, `onchain=${REGTEST_ADDRESS}`, 'lightning=lnbcrt1garbageinvoice'),
-      publish(merchantHome, `onchain=${MAINNET_ADDRESS}`),
-      publish(freshHome, `onchain=${MAINNET_ADDRESS}`, '--json'),
+      publish(freshHome, methods(`onchain=${MAINNET_ADDRESS}`)),
+      publish(freshHome, methods(`onchain=${REGTEST_ADDRESS}`, 'lightning=lnbcrt1garbageinvoice')),
+      publish(merchantHome, methods(`onchain=${MAINNET_ADDRESS}`)),
+      publish(freshHome, [...methods(`onchain=${MAINNET_ADDRESS}`), '--json']),
     ])
     expect(mainnet.code).toBe(1)
     expect(mainnet.stdout).toBe('')
@@ -248,10 +214,7 @@ describe('paykit homeserver + directory publish/show', () => {
     expect(JSON.parse(json.stderr)).toMatchObject({ error: { code: 'wrong-network' } })
 
     // The fresh identity was never even signed up: its key resolves to nothing.
-    const [freshShow, merchantShow] = await Promise.all([
-      runCli(['directory', 'show', fresh, '--homeserver', nodeDir, '--network', 'regtest']),
-      runCli(['directory', 'show', merchant, '--homeserver', nodeDir, '--network', 'regtest', '--json']),
-    ])
+    const [freshShow, merchantShow] = await Promise.all([show(fresh), show(merchant, ['--json'])])
     expect(freshShow.code).toBe(2)
     expect(freshShow.stderr).toContain(`${fresh} has no homeserver record on embedded homeserver`)
     // The merchant's directory still holds the good address, not the refused one.
@@ -261,19 +224,7 @@ describe('paykit homeserver + directory publish/show', () => {
 
   it('publish with a wrong passphrase, or with nothing to publish, exits 1', async () => {
     const [wrong, empty] = await Promise.all([
-      runCli(
-        [
-          'directory',
-          'publish',
-          '--homeserver',
-          nodeDir,
-          '--network',
-          'regtest',
-          '--method',
-          `onchain=${REGTEST_ADDRESS}`,
-        ],
-        as(merchantHome, { PAYKIT_PASSPHRASE: 'wrong passphrase' }),
-      ),
+      publish(merchantHome, methods(`onchain=${REGTEST_ADDRESS}`), { PAYKIT_PASSPHRASE: 'wrong passphrase' }),
       runCli(['directory', 'publish', '--homeserver', nodeDir], as(merchantHome)),
     ])
     expect(wrong.code).toBe(1)
