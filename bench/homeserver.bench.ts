@@ -9,6 +9,16 @@
  * Values are the median round. Two diagnostic stacks split the SDK's gap: Node's own fetch (undici,
  * the transport the SDK uses in Node) and that fetch inside the SDK's fetch-cookie wrapper. CPU time
  * per request is reported for the client process and for the homeserver (this process).
+ *
+ * The put+get rows are what the merchant's app does (its own files through its session). A wallet
+ * reads someone else's files through `publicStorage`; that path gets its own row, GETs only.
+ *
+ * Warm-up: V8 keeps compiling the client's code (undici's fetch, web streams, the cookie jar, the
+ * SDK's wasm-bindgen glue, wasm tier-up) for thousands of requests, because each of those functions
+ * runs once or twice per request. Profiles of a long-lived client showed compiler threads still busy
+ * after 200 warm-up pairs and steady only after ~2,500, so every stack first runs 3,000 untimed
+ * pairs (interleaved like the timed rounds); a POS main process runs warm. A row reports the share of
+ * client CPU spent on helper threads (compiler, GC) during the timed rounds to show it is steady.
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -27,7 +37,7 @@ const client = fileURLToPath(
 )
 const repoRoot = fileURLToPath(new URL('..', import.meta.url))
 
-type Kind = 'sdk' | 'raw' | 'fetch' | 'cookie-fetch'
+type Kind = 'sdk' | 'raw' | 'fetch' | 'cookie-fetch' | 'sdk-public' | 'raw-get'
 
 interface ClientRun {
   rounds: Record<Kind, RoundResult[]>
@@ -45,6 +55,19 @@ function median(xs: number[]): number {
 const opsPerSec = (rs: RoundResult[]): number => median(rs.map((r) => (r.pairs * 2 * 1000) / r.wallMs))
 /** Client CPU ms per request of the median round. */
 const cpuPerRequest = (rs: RoundResult[]): number => median(rs.map((r) => r.cpuMs / (r.pairs * 2)))
+/** Share of client CPU on threads other than the main one over all timed rounds, or undefined. */
+function helperShare(rounds: Record<Kind, RoundResult[]>): number | undefined {
+  let helper = 0
+  let all = 0
+  for (const rs of Object.values(rounds)) {
+    for (const r of rs) {
+      if (r.helperCpuMs === undefined) return undefined
+      helper += r.helperCpuMs
+      all += r.cpuMs
+    }
+  }
+  return all > 0 ? helper / all : undefined
+}
 
 async function runClient(
   node: EmbeddedNode,
@@ -99,15 +122,14 @@ export async function run({ quick }: { quick: boolean }): Promise<BenchRow[]> {
     // rounds let every client stack see the same load.
     const rounds = quick ? 4 : 10
     const ops = quick ? 40 : 100
-    // Untimed pairs per client stack first, the same for every stack: V8 keeps optimising the SDK's
-    // bundle for over a thousand requests, and a POS main process runs warm.
-    const warmPairs = quick ? 50 : 200
+    // Untimed pairs per client stack first, the same for every stack (see the header).
+    const warmPairs = quick ? 400 : 3000
     const seq = await runClient(node, {
       ops,
       rounds,
       warmPairs,
       concurrency: 1,
-      kinds: ['sdk', 'raw', 'fetch', 'cookie-fetch'],
+      kinds: ['sdk', 'raw', 'fetch', 'cookie-fetch', 'sdk-public', 'raw-get'],
       rawUserSeed: 0x41,
     })
     const par = await runClient(node, {
@@ -146,6 +168,17 @@ export async function run({ quick }: { quick: boolean }): Promise<BenchRow[]> {
         },
       )
     }
+    const pub = opsPerSec(seq.rounds['sdk-public'])
+    const rawGet = opsPerSec(seq.rounds['raw-get'])
+    rows.push({
+      group: 'homeserver',
+      metric:
+        "wallet read: GET ops/s through the SDK's publicStorage, another user's 256 B files (sequential)",
+      value: pub,
+      unit: 'ops/s',
+      baseline: { name: 'raw node:http GET', value: rawGet },
+      ratio: pub / rawGet,
+    })
     const raw = opsPerSec(seq.rounds.raw)
     for (const [kind, name] of [
       ['fetch', "Node's fetch (undici), the SDK's transport"],
@@ -163,6 +196,7 @@ export async function run({ quick }: { quick: boolean }): Promise<BenchRow[]> {
     }
     const sdkCpu = cpuPerRequest(seq.rounds.sdk)
     const rawCpu = cpuPerRequest(seq.rounds.raw)
+    const cookieCpu = cpuPerRequest(seq.rounds['cookie-fetch'])
     rows.push(
       {
         group: 'homeserver',
@@ -174,11 +208,29 @@ export async function run({ quick }: { quick: boolean }): Promise<BenchRow[]> {
       },
       {
         group: 'homeserver',
+        metric:
+          'diagnostic: client CPU per request inside the SDK: SDK minus its fetch-cookie transport (sequential)',
+        value: sdkCpu - cookieCpu,
+        unit: 'ms',
+        baseline: { name: 'fetch-cookie + fetch', value: cookieCpu },
+      },
+      {
+        group: 'homeserver',
         metric: 'diagnostic: homeserver CPU per request (all sequential clients)',
         value: seq.serverCpuMsPerRequest,
         unit: 'ms',
       },
     )
+    const helpers = helperShare(seq.rounds)
+    if (helpers !== undefined) {
+      rows.push({
+        group: 'homeserver',
+        metric:
+          'diagnostic: client CPU on helper threads (V8 compiler, GC) during the timed sequential rounds',
+        value: helpers * 100,
+        unit: '%',
+      })
+    }
     return rows
   } finally {
     await node.close()

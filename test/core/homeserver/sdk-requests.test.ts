@@ -80,4 +80,61 @@ describe('SDK requests per storage operation', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   }, 120_000)
+
+  // What a wallet does: public reads of another user's files from a Pubky instance of its own,
+  // which must resolve that user's homeserver through the relay once and then from its cache.
+  it('is one GET per public read, with the reader resolving through the relay only at its first read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paykit-hs-sdkpub-'))
+    const seen: Array<{ method: string; url: string }> = []
+    const node = await startEmbeddedNode({
+      dataDir: dir,
+      onRequest: (method, url) => seen.push({ method, url }),
+    })
+    try {
+      const warmPairs = 5
+      const ops = 30
+      const line = await runClient({
+        relay: node.relayUrl,
+        homeserver: node.homeserverPublicKey,
+        origin: `http://localhost:${node.port}`,
+        size: 256,
+        ops,
+        rounds: 1,
+        warmPairs,
+        concurrency: 1,
+        kinds: ['sdk-public'],
+        rawUserSeed: 0x54,
+      })
+      const result = JSON.parse(line) as {
+        ok: boolean
+        out: { 'sdk-public': Array<{ pairs: number; cpuMs: number; helperCpuMs?: number }> }
+      }
+      expect(result.ok).toBe(true)
+      const [round] = result.out['sdk-public']
+      expect(round?.pairs).toBe(ops)
+      // The helper-thread CPU the bench reports is read from /proc on Linux.
+      if (process.platform === 'linux') {
+        expect(round?.helperCpuMs).toBeGreaterThanOrEqual(0)
+        expect(round!.helperCpuMs!).toBeLessThanOrEqual(round!.cpuMs + 50)
+      }
+
+      const reads = seen.filter((r) => r.url.startsWith('/pub/bench/read/'))
+      // Before timing, each of the 16 files is written once by the SDK user and once by the raw user.
+      expect(reads.filter((r) => r.method === 'PUT')).toHaveLength(32)
+      const gets = reads.filter((r) => r.method === 'GET')
+      expect(gets).toHaveLength(2 * (warmPairs + ops))
+      // The first public read resolves the user, then the homeserver, through the relay: the
+      // pkarr GETs after the last write are that one resolution, not one per read.
+      const lastPut = seen.findLastIndex((r) => r.method === 'PUT' && r.url.startsWith('/pub/'))
+      const relayAfter = seen.slice(lastPut + 1).filter((r) => r.url.startsWith('/pkarr/'))
+      expect(relayAfter.every((r) => r.method === 'GET')).toBe(true)
+      expect(relayAfter.length).toBeGreaterThanOrEqual(1)
+      expect(relayAfter.length).toBeLessThanOrEqual(2)
+      const firstGet = seen.findIndex((r) => r.method === 'GET' && r.url.startsWith('/pub/bench/read/'))
+      expect(seen.slice(firstGet).filter((r) => r.url.startsWith('/pkarr/'))).toHaveLength(0)
+    } finally {
+      await node.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
 })
