@@ -11,10 +11,22 @@ import { blake3 } from '@noble/hashes/blake3.js'
 import { hmac } from '@noble/hashes/hmac.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { abytes, isAllZero } from '../util/bytes'
+import { InputError } from '../util/errors'
+import { systemRng } from '../util/rng'
 import { isWeakEd25519Encoding } from './weak-keys'
-import { CryptoError, type CryptoProvider, type HashName } from './provider'
+import { noiseHkdfWithHmac } from './noise-hkdf'
+import { CryptoError, HASH_LEN, type CryptoProvider, type HashName } from './provider'
 
 const hashes = { sha256, sha512, blake2s } as const satisfies Record<HashName, unknown>
+
+/**
+ * BLAKE3 on one reused instance, reset from a pristine one with `_cloneInto` (noble's documented way
+ * to reuse an instance): the state arrays are not rebuilt per call, ~2.7 vs ~5.2 µs for a 1.2.0
+ * binding preimage (~100 bytes). `digestInto` wipes the working state after each use. Synchronous, so
+ * no two calls interleave.
+ */
+const blake3Fresh = blake3.create()
+const blake3Work = blake3.create()
 
 export const nobleProvider: CryptoProvider = {
   name: 'noble',
@@ -92,13 +104,36 @@ export const nobleProvider: CryptoProvider = {
   hash(name, data) {
     return hashes[name](data)
   },
+  hashInto(name, out, a, b) {
+    if (!(out instanceof Uint8Array) || out.length !== HASH_LEN[name])
+      throw new InputError(`a ${name} output buffer must be ${HASH_LEN[name]} bytes`)
+    abytes(a, 'data')
+    const h = hashes[name].create().update(a)
+    if (b !== undefined) h.update(abytes(b, 'data'))
+    h.digestInto(out)
+    return out
+  },
   hmac(name, key, data) {
     return hmac(hashes[name], key, data)
+  },
+  noiseHkdf(name, chainingKey, ikm, out1, out2, out3) {
+    noiseHkdfWithHmac((k, d) => hmac(hashes[name], k, d), HASH_LEN[name], chainingKey, ikm, out1, out2, out3)
   },
   hkdf(name, ikm, salt, info, length) {
     return hkdf(hashes[name], ikm, salt, info, length)
   },
   blake3(data) {
-    return blake3(data)
+    abytes(data, 'data')
+    blake3Fresh._cloneInto(blake3Work)
+    blake3Work.update(data)
+    const out = new Uint8Array(32)
+    blake3Work.digestInto(out)
+    return out
+  },
+  randomBytes(length) {
+    if (!Number.isSafeInteger(length) || length < 0)
+      throw new InputError(`a random byte count must be a whole number >= 0, got ${String(length)}`)
+    // The OS CSPRNG through node:crypto (the core is Node-only); noble has no generator of its own.
+    return systemRng(length)
   },
 }

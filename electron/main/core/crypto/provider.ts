@@ -55,10 +55,36 @@ export interface CryptoProvider {
 
   hash(name: HashName, data: Uint8Array): Uint8Array
   hmac(name: HashName, key: Uint8Array, data: Uint8Array): Uint8Array
+  /**
+   * HASH(a ‖ b) written into `out` (exactly HASHLEN bytes), returning `out`: Noise's MixHash
+   * (h = HASH(h ‖ data)) without concatenating or allocating. `out` may be `a` or `b` (both are
+   * absorbed before `out` is written).
+   */
+  hashInto(name: HashName, out: Uint8Array, a: Uint8Array, b?: Uint8Array): Uint8Array
+  /**
+   * The Noise HKDF (rev 34 §4.3) over HMAC-`name`, written into `out1`, `out2` and, when given,
+   * `out3` (HASHLEN bytes each):
+   * temp = HMAC(ck, ikm); out1 = HMAC(temp, 0x01); out2 = HMAC(temp, out1 ‖ 0x02); out3 = HMAC(temp, out2 ‖ 0x03).
+   * `out1` may be `chainingKey` itself (MixKey replaces ck in place); the outputs must not alias
+   * each other or `ikm`. Intermediate secrets (temp, pads) are wiped before it returns.
+   */
+  noiseHkdf(
+    name: HashName,
+    chainingKey: Uint8Array,
+    ikm: Uint8Array,
+    out1: Uint8Array,
+    out2: Uint8Array,
+    out3?: Uint8Array,
+  ): void
   /** RFC 5869 HKDF (extract + expand). */
   hkdf(name: HashName, ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array
   /** BLAKE3 (pubky-noise 1.2.0 bindings). Neither OpenSSL nor libsodium has BLAKE3; all use noble. */
   blake3(data: Uint8Array): Uint8Array
+  /**
+   * `length` fresh bytes from the OS CSPRNG (the default source of Noise ephemeral keys): libsodium's
+   * `randombytes_buf` (getrandom) where it loads, `node:crypto`'s `randomFillSync` otherwise.
+   */
+  randomBytes(length: number): Uint8Array
 }
 
 /** Output length in bytes of each hash. */

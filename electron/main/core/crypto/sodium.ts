@@ -6,15 +6,17 @@
  * on 400 B 1.2 vs 4–5, because no cipher object is built per call).
  *
  * libsodium has no BLAKE2s (only BLAKE2b), no BLAKE3 and no HMAC-SHA-256 / HKDF in this binding.
- * BLAKE2s, every HMAC and HKDF come from the native provider (OpenSSL, itself falling back to
- * noble where OpenSSL lacks BLAKE2s), BLAKE3 from noble. A hand-written allocation-free BLAKE2s was
- * measured 7–12 % faster per handshake but not kept: a standard hash stays with a maintained library. SHA-256/512 one-shot hashes are libsodium's (0.7 µs vs 1.4 µs through `crypto.hash`).
+ * BLAKE2s, every HMAC and the HKDFs come from the native provider: the handshake's BLAKE2s work
+ * (MixHash, HMAC, the Noise HKDF) on one reused `@stablelib/blake2s` hasher (`blake2s.ts`), SHA-2
+ * HMAC/HKDF on OpenSSL; BLAKE3 from noble. SHA-256/512 one-shot hashes are libsodium's (0.7 µs vs
+ * 1.4 µs through `crypto.hash`).
  *
  * The addon is loaded lazily and inside try/catch (`loadSodiumProvider`): a missing or broken
  * prebuild leaves the process on the other providers instead of crashing it.
  */
 import { createRequire } from 'node:module'
 import { abytes, equalBytes, isAllZero } from '../util/bytes'
+import { InputError } from '../util/errors'
 import { nativeProvider } from './native'
 import { nobleProvider } from './noble'
 import { isWeakEd25519Encoding } from './weak-keys'
@@ -51,6 +53,7 @@ interface SodiumBinding {
   crypto_hash_sha256(out: Uint8Array, m: Uint8Array): void
   crypto_hash_sha512(out: Uint8Array, m: Uint8Array): void
   sodium_memzero(b: Uint8Array): void
+  randombytes_buf(b: Uint8Array): void
 }
 
 const LOW_ORDER = 'peer X25519 key is low-order (shared secret would be zero)'
@@ -222,11 +225,21 @@ function makeProvider(s: SodiumBinding): CryptoProvider {
       else s.crypto_hash_sha512(out, data)
       return out
     },
+    hashInto: nativeProvider.hashInto,
     hmac: nativeProvider.hmac,
+    noiseHkdf: nativeProvider.noiseHkdf,
     // HKDF: OpenSSL's single call (BLAKE2s falls back to noble inside the native provider when OpenSSL
     // lacks it). Not on the handshake path: Noise's own HKDF is built from `hmac` above.
     hkdf: nativeProvider.hkdf,
     blake3: nobleProvider.blake3,
+    randomBytes(length) {
+      if (!Number.isSafeInteger(length) || length < 0)
+        throw new InputError(`a random byte count must be a whole number >= 0, got ${String(length)}`)
+      // libsodium's generator (getrandom on Linux): ~1.4 µs for 32 bytes vs ~3.7 through randomFillSync.
+      const out = new Uint8Array(length)
+      s.randombytes_buf(out)
+      return out
+    },
   }
 }
 

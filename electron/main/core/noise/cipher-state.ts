@@ -17,15 +17,22 @@ const MAX32 = 0xffffffff
 
 export class CipherState {
   readonly #crypto: CryptoProvider
-  #k: Uint8Array | undefined
+  /** The key while `#keyed`; one buffer for the state's life, so a new key is a copy in, not an allocation. */
+  readonly #key: Uint8Array
+  #keyed = false
   #lo = 0
   #hi = 0
   /** 12-byte ChaChaPoly nonce, rewritten from (hi, lo) before each use. */
-  readonly #nonce = new Uint8Array(12)
-  readonly #view = new DataView(this.#nonce.buffer)
+  readonly #nonce: Uint8Array
 
   constructor(crypto: CryptoProvider, key?: Uint8Array) {
     this.#crypto = crypto
+    // Key and nonce share one off-heap buffer: a small `new Uint8Array(n)` lives on the V8 heap and is
+    // copied out to a backing store the first time native code (libsodium, OpenSSL) reads it. Both
+    // stay private to this state; the buffer is never handed out.
+    const mem = new ArrayBuffer(44)
+    this.#key = new Uint8Array(mem, 0, 32)
+    this.#nonce = new Uint8Array(mem, 32, 12)
     if (key) this.initializeKey(key)
   }
 
@@ -33,14 +40,14 @@ export class CipherState {
   initializeKey(key: Uint8Array): void {
     if (!(key instanceof Uint8Array) || key.length !== 32)
       throw new NoiseError('InvalidKey', 'a CipherState key must be 32 bytes')
-    this.#k?.fill(0)
-    this.#k = key.slice()
+    this.#key.set(key)
+    this.#keyed = true
     this.#lo = 0
     this.#hi = 0
   }
 
   hasKey(): boolean {
-    return this.#k !== undefined
+    return this.#keyed
   }
 
   /** The next nonce, as a bigint (tests and diagnostics). */
@@ -62,9 +69,19 @@ export class CipherState {
         'this Noise session has sent or received 2^64-1 messages; start a new handshake',
       )
     }
-    this.#view.setUint32(4, this.#lo, true)
-    this.#view.setUint32(8, this.#hi, true)
-    return this.#nonce
+    // 4 zero bytes, then n as u64 little-endian (written byte by byte: no DataView per state).
+    const b = this.#nonce
+    const lo = this.#lo
+    const hi = this.#hi
+    b[4] = lo
+    b[5] = lo >>> 8
+    b[6] = lo >>> 16
+    b[7] = lo >>> 24
+    b[8] = hi
+    b[9] = hi >>> 8
+    b[10] = hi >>> 16
+    b[11] = hi >>> 24
+    return b
   }
 
   #advance(): void {
@@ -76,8 +93,8 @@ export class CipherState {
 
   /** EncryptWithAd: without a key returns the plaintext unchanged; otherwise ciphertext‖tag. */
   encryptWithAd(ad: Uint8Array, plaintext: Uint8Array): Uint8Array {
-    if (!this.#k) return plaintext
-    const out = this.#crypto.aeadEncrypt(this.#k, this.#nextNonce(), ad, plaintext)
+    if (!this.#keyed) return plaintext
+    const out = this.#crypto.aeadEncrypt(this.#key, this.#nextNonce(), ad, plaintext)
     this.#advance()
     return out
   }
@@ -88,17 +105,17 @@ export class CipherState {
    * `plaintext.length + 16` bytes (`plaintext.length` without a key) and must not overlap `plaintext`.
    */
   encryptWithAdInto(ad: Uint8Array, plaintext: Uint8Array, output: Uint8Array): Uint8Array {
-    const want = plaintext.length + (this.#k ? TAG_LEN : 0)
+    const want = plaintext.length + (this.#keyed ? TAG_LEN : 0)
     if (!(output instanceof Uint8Array) || output.length !== want)
       throw new NoiseError(
         'Frame',
         `the output buffer must be ${want} bytes for a ${plaintext.length}-byte message`,
       )
-    if (!this.#k) {
+    if (!this.#keyed) {
       output.set(plaintext)
       return output
     }
-    const out = this.#crypto.aeadEncrypt(this.#k, this.#nextNonce(), ad, plaintext, output)
+    const out = this.#crypto.aeadEncrypt(this.#key, this.#nextNonce(), ad, plaintext, output)
     // A provider that ignores `output` (one written before it existed) still gives correct bytes.
     if (out !== output) output.set(out)
     this.#advance()
@@ -107,11 +124,11 @@ export class CipherState {
 
   /** DecryptWithAd: authentication failure is `NoiseError('Decrypt')` and does not advance n. */
   decryptWithAd(ad: Uint8Array, ciphertext: Uint8Array): Uint8Array {
-    if (!this.#k) return ciphertext
+    if (!this.#keyed) return ciphertext
     const nonce = this.#nextNonce()
     let out: Uint8Array
     try {
-      out = this.#crypto.aeadDecrypt(this.#k, nonce, ad, ciphertext)
+      out = this.#crypto.aeadDecrypt(this.#key, nonce, ad, ciphertext)
     } catch (e) {
       if (e instanceof CryptoError || e instanceof NoiseError) {
         throw new NoiseError(
@@ -128,18 +145,18 @@ export class CipherState {
 
   /** Rekey (§5.1, §11.3): k = first 32 bytes of ENCRYPT(k, 2^64-1, "", zeros(32)). */
   rekey(): void {
-    if (!this.#k) throw new NoiseError('Handshake', 'cannot rekey a CipherState that has no key')
+    if (!this.#keyed) throw new NoiseError('Handshake', 'cannot rekey a CipherState that has no key')
     const nonce = new Uint8Array(12).fill(0xff, 4)
     const zeros = new Uint8Array(32)
-    const next = this.#crypto.aeadEncrypt(this.#k, nonce, EMPTY, zeros).slice(0, 32)
-    this.#k.fill(0)
-    this.#k = next
+    const next = this.#crypto.aeadEncrypt(this.#key, nonce, EMPTY, zeros)
+    this.#key.set(next.subarray(0, 32))
+    next.fill(0)
   }
 
   /** Zeroes the key and forgets it. */
   wipe(): void {
-    this.#k?.fill(0)
-    this.#k = undefined
+    this.#key.fill(0)
+    this.#keyed = false
     this.#lo = 0
     this.#hi = 0
   }

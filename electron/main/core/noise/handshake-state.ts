@@ -12,10 +12,13 @@
  *   chaining key are wiped on completion and on failure. The caller's static secret is borrowed,
  *   never copied or wiped (it is long-lived; the caller owns it).
  * - Fixed ephemerals (`ephemeralSecret`, or a deterministic `rng`) exist for test vectors only.
+ * - With a `staticDhMemo`, `ss` may come from the memo (see `static-dh-memo.ts`): a fresh `ss` is
+ *   stored only when the handshake completes, and a handshake that used a stored one but then fails
+ *   computes the DH anyway, so failures cost the same with or without a hit.
  */
 import { defaultProvider } from '../crypto'
 import type { CryptoProvider } from '../crypto/provider'
-import { systemRng, type Rng } from '../util/rng'
+import type { Rng } from '../util/rng'
 import { missingCase } from '../util/errors'
 import { CipherState } from './cipher-state'
 import { DH_LEN, MAX_MESSAGE_LEN, TAG_LEN } from './constants'
@@ -23,6 +26,7 @@ import { NoiseError, dhError } from './errors'
 import { needsLocalStatic, needsRemoteStatic, type HandshakePattern, type Token } from './patterns'
 import { parseProtocolName, type Suite } from './suite'
 import { SymmetricState } from './symmetric-state'
+import type { StaticDhMemo } from './static-dh-memo'
 
 export interface HandshakeOptions {
   /** e.g. `Noise_IK_25519_ChaChaPoly_BLAKE2s`. */
@@ -37,9 +41,14 @@ export interface HandshakeOptions {
   remoteStatic?: Uint8Array
   /** Fixed ephemeral secret: test vectors only. */
   ephemeralSecret?: Uint8Array
-  /** Source of the ephemeral secret when `ephemeralSecret` is absent. */
+  /** Source of the ephemeral secret when `ephemeralSecret` is absent (default: the provider's CSPRNG). */
   rng?: Rng
   crypto?: CryptoProvider
+  /**
+   * Memo of static-static DH results (`static-dh-memo.ts`) owned by whoever owns `staticSecret`
+   * (a listener): a returning peer's `ss` is answered from it. Default: none, every DH runs.
+   */
+  staticDhMemo?: StaticDhMemo | undefined
 }
 
 /** The outcome of a completed handshake. */
@@ -53,6 +62,8 @@ export interface TransportKeys {
 }
 
 const EMPTY = new Uint8Array(0)
+/** A memoised `ss` between the memo and MixKey: used synchronously, wiped at once. Secret. */
+const SS_SCRATCH = new Uint8Array(DH_LEN)
 
 function key32(value: Uint8Array | undefined, what: string): Uint8Array | undefined {
   if (value === undefined) return undefined
@@ -66,7 +77,8 @@ export class HandshakeState {
   readonly initiator: boolean
   readonly #crypto: CryptoProvider
   readonly #ss: SymmetricState
-  readonly #rng: Rng
+  /** Injected ephemeral source (tests, vectors); undefined = the provider's CSPRNG. */
+  readonly #rng: Rng | undefined
   readonly #s: Uint8Array | undefined
   #sPub: Uint8Array | undefined
   #e: Uint8Array | undefined
@@ -77,12 +89,18 @@ export class HandshakeState {
   #index = 0
   #failed = false
   #result: TransportKeys | undefined
+  readonly #memo: StaticDhMemo | undefined
+  /** `ss` came from the memo: a failure must still pay for the DH (see `#fail`). */
+  #ssFromMemo = false
+  /** A freshly computed `ss`, remembered once the handshake completes (authenticated). Secret. */
+  #ssToRemember: Uint8Array | undefined
 
   constructor(options: HandshakeOptions) {
     this.suite = parseProtocolName(options.protocolName)
     this.initiator = options.initiator
     this.#crypto = options.crypto ?? defaultProvider()
-    this.#rng = options.rng ?? systemRng
+    this.#rng = options.rng
+    this.#memo = options.staticDhMemo
     this.#s = key32(options.staticSecret, 'the local static secret')
     this.#rs = key32(options.remoteStatic, "the peer's static public key")?.slice()
     this.#fixedE = key32(options.ephemeralSecret, 'the fixed ephemeral secret')?.slice()
@@ -184,14 +202,35 @@ export class HandshakeState {
 
   #dh(secret: Uint8Array | undefined, pub: Uint8Array | undefined, token: Token): void {
     if (!secret || !pub) throw new NoiseError('Handshake', `token ${token}: a key is missing`)
-    let shared: Uint8Array
+    const shared =
+      token === 'ss' && this.#memo ? this.#staticShared(secret, pub) : this.#compute(secret, pub, token)
     try {
-      shared = this.#crypto.x25519(secret, pub)
+      this.#ss.mixKey(shared)
+    } finally {
+      shared.fill(0)
+    }
+  }
+
+  #compute(secret: Uint8Array, pub: Uint8Array, token: Token): Uint8Array {
+    try {
+      return this.#crypto.x25519(secret, pub)
     } catch (e) {
       throw dhError(e, `DH ${token}`)
     }
-    this.#ss.mixKey(shared)
-    shared.fill(0)
+  }
+
+  /**
+   * `ss` through the memo: a hit is copied into a scratch buffer (`#dh` wipes it right after MixKey);
+   * a miss is computed and remembered on completion.
+   */
+  #staticShared(secret: Uint8Array, rs: Uint8Array): Uint8Array {
+    if (this.#memo!.read(this.#sPub!, rs, SS_SCRATCH)) {
+      this.#ssFromMemo = true
+      return SS_SCRATCH
+    }
+    const shared = this.#compute(secret, rs, 'ss')
+    this.#ssToRemember = shared.slice()
+    return shared
   }
 
   #mixDh(token: 'ee' | 'es' | 'se' | 'ss'): void {
@@ -219,7 +258,7 @@ export class HandshakeState {
       for (const t of tokens) {
         switch (t) {
           case 'e': {
-            const secret = this.#fixedE ?? this.#rng(DH_LEN)
+            const secret = this.#fixedE ?? (this.#rng ? this.#rng(DH_LEN) : this.#crypto.randomBytes(DH_LEN))
             this.#fixedE = undefined
             if (!(secret instanceof Uint8Array) || secret.length !== DH_LEN)
               throw new NoiseError('InvalidKey', 'the ephemeral source must give 32 bytes')
@@ -278,26 +317,19 @@ export class HandshakeState {
     }
     try {
       let o = 0
-      const take = (n: number, what: string): Uint8Array => {
-        if (message.length - o < n) {
-          throw new NoiseError(
-            'Handshake',
-            `handshake message ${this.#index + 1} of ${this.pattern.name} is too short: ${what} needs ${n} more bytes, ${message.length - o} left`,
-          )
-        }
-        const s = message.subarray(o, o + n)
-        o += n
-        return s
-      }
       for (const t of tokens) {
         switch (t) {
           case 'e':
-            this.#re = take(DH_LEN, 'the ephemeral key').slice()
+            this.#need(message, o, DH_LEN, 'the ephemeral key')
+            this.#re = message.slice(o, (o += DH_LEN))
             this.#ss.mixHash(this.#re)
             break
           case 's': {
             const len = this.#ss.cs.hasKey() ? DH_LEN + TAG_LEN : DH_LEN
-            this.#rs = this.#ss.decryptAndHash(take(len, 'the static key')).slice()
+            this.#need(message, o, len, 'the static key')
+            const rs = this.#ss.decryptAndHash(message.subarray(o, (o += len)))
+            // Without a key the "decryption" is a view of the caller's message: copy it out.
+            this.#rs = len > DH_LEN ? rs : rs.slice()
             break
           }
           case 'ee':
@@ -317,7 +349,10 @@ export class HandshakeState {
           `handshake message ${this.#index + 1} is truncated (no room for the tag)`,
         )
       }
-      const payload = this.#ss.decryptAndHash(rest).slice()
+      const keyed = this.#ss.cs.hasKey()
+      const decrypted = this.#ss.decryptAndHash(rest)
+      // A decryption is a fresh array; without a key it is a view of the caller's message: copy.
+      const payload = keyed ? decrypted : decrypted.slice()
       this.#advance()
       return payload
     } catch (e) {
@@ -326,9 +361,25 @@ export class HandshakeState {
     }
   }
 
+  /** Throws `Handshake` when `message` has fewer than `n` bytes left at offset `o`. */
+  #need(message: Uint8Array, o: number, n: number, what: string): void {
+    if (message.length - o < n) {
+      throw new NoiseError(
+        'Handshake',
+        `handshake message ${this.#index + 1} of ${this.pattern.name} is too short: ${what} needs ${n} more bytes, ${message.length - o} left`,
+      )
+    }
+  }
+
   #advance(): void {
     this.#index++
     if (this.#index < this.pattern.messages.length) return
+    if (this.#ssToRemember) {
+      // Complete: the peer proved it can derive every key, ss included. Only now is ss remembered.
+      this.#memo?.remember(this.#sPub!, this.#rs!, this.#ssToRemember)
+      this.#ssToRemember.fill(0)
+      this.#ssToRemember = undefined
+    }
     const h = this.#ss.getHandshakeHash()
     const [c1, c2] = this.#ss.split()
     const oneWay = this.pattern.oneWay
@@ -350,6 +401,19 @@ export class HandshakeState {
     this.#failed = true
     this.#wipeEphemeral()
     this.#ss.wipe()
+    this.#ssToRemember?.fill(0)
+    this.#ssToRemember = undefined
+    if (this.#ssFromMemo && !this.isComplete) {
+      // Pay for the DH the memo saved, so that a failing handshake costs the same with or without a
+      // hit: someone who names a known payer's static key but cannot complete learns nothing from
+      // how fast we give up. (A result or an error here changes nothing; the handshake has failed.)
+      this.#ssFromMemo = false
+      try {
+        this.#crypto.x25519(this.#s!, this.#rs!).fill(0)
+      } catch {
+        // low-order keys never reach the memo
+      }
+    }
   }
 
   /** Wipes every secret this state holds (use after a failure or when abandoning the handshake). */

@@ -402,15 +402,19 @@ function ascii(b: Uint8Array, start: number, end: number): string {
 }
 
 function payloadFromObject(o: Record<string, unknown>): IdentityPayload {
-  const has = (k: string): boolean => Object.hasOwn(o, k)
   let generation: Generation
-  if (has('noise_x25519_pub') && has('epoch')) generation = '1.1.0'
-  else if (has('noise_x25519_pub')) {
-    if (has('server_hint') || has('expires_at') || has('hint_expires_at'))
+  const hasX = Object.hasOwn(o, 'noise_x25519_pub')
+  const hasEpoch = Object.hasOwn(o, 'epoch')
+  if (hasX && hasEpoch) generation = '1.1.0'
+  else if (hasX) {
+    if (
+      Object.hasOwn(o, 'server_hint') ||
+      Object.hasOwn(o, 'expires_at') ||
+      Object.hasOwn(o, 'hint_expires_at')
+    )
       throw bad('has noise_x25519_pub and a hint but no epoch: no known generation looks like that')
     generation = '0.8.0'
-  } else if (has('epoch'))
-    throw bad('has an epoch but no noise_x25519_pub: no known generation looks like that')
+  } else if (hasEpoch) throw bad('has an epoch but no noise_x25519_pub: no known generation looks like that')
   else generation = '1.2.0'
 
   const ed25519Pub = byteArray(o['ed25519_pub'], 32, 'ed25519_pub')

@@ -13,6 +13,7 @@ export { PATTERNS, getPattern, type HandshakePattern, type Token } from './patte
 export { parseProtocolName, type Suite } from './suite'
 export * from './identity'
 export { BindingMemo, bindingMemoFor, DEFAULT_BINDING_MEMO_SIZE } from './binding-memo'
+export { StaticDhMemo, DEFAULT_STATIC_DH_MEMO_SIZE } from './static-dh-memo'
 export * from './pubky-handshake'
 export { encodeFrame, allocFrame, FrameDecoder, classifyOpening, type Opening } from './framing'
 export { NoiseSession, type Framing, type SessionOptions, type SessionRemote } from './session'

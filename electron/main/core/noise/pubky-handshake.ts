@@ -18,6 +18,7 @@ import type { CipherState } from './cipher-state'
 import { DEFAULT_EXPIRY_SECS, PROLOGUE, PROTOCOL_NAMES, type PubkyPattern } from './constants'
 import { NoiseError } from './errors'
 import type { BindingMemo } from './binding-memo'
+import type { StaticDhMemo } from './static-dh-memo'
 import { HandshakeState } from './handshake-state'
 import {
   parseIdentityPayload,
@@ -48,6 +49,12 @@ interface CommonOptions {
    * process-wide memo (a returning payer skips the Ed25519 verification); `null` verifies every time.
    */
   bindingMemo?: BindingMemo | null
+  /**
+   * Memo of static-static DH results (`static-dh-memo.ts`), owned by whoever owns `staticSecret`
+   * (the listener wipes it when it stops): a returning peer's `ss` DH is answered from it. Default:
+   * none (every DH runs).
+   */
+  staticDhMemo?: StaticDhMemo | undefined
 }
 
 export interface InitiatorOptions extends CommonOptions {
@@ -152,6 +159,7 @@ export class PubkyHandshake {
         : {}),
       ...(o.ephemeralSecret ? { ephemeralSecret: o.ephemeralSecret } : {}),
       ...(o.rng ? { rng: o.rng } : {}),
+      ...(usesStatic && o.staticDhMemo ? { staticDhMemo: o.staticDhMemo } : {}),
       crypto: this.#crypto,
     })
     if (this.#signs() && !this.#identity) {

@@ -6,6 +6,7 @@
 import * as net from 'node:net'
 import type { Carrier } from './carrier'
 import { NoiseError } from './errors'
+import { StaticDhMemo } from './static-dh-memo'
 import {
   NoiseSession,
   runInitiator,
@@ -93,20 +94,29 @@ export interface TcpListenOptions extends ResponderSessionOptions {
 export class NoiseTcpListener {
   readonly #server: net.Server
   readonly #sockets = new Set<net.Socket>()
+  /** The memo of returning payers' `ss` this listener made and wipes on close (none if the caller passed one). */
+  readonly #ownMemo: StaticDhMemo | undefined
 
-  private constructor(server: net.Server) {
+  private constructor(server: net.Server, ownMemo: StaticDhMemo | undefined) {
     this.#server = server
+    this.#ownMemo = ownMemo
   }
 
+  /**
+   * Starts listening. Unless `staticDhMemo` is given (then the caller owns and wipes it), the
+   * listener keeps its own memo of returning payers' static-static DH results and wipes it on close.
+   */
   static listen(o: TcpListenOptions): Promise<NoiseTcpListener> {
     const server = net.createServer()
     server.maxConnections = o.maxConnections ?? 1000
-    const listener = new NoiseTcpListener(server)
+    const ownMemo = o.staticDhMemo ? undefined : new StaticDhMemo()
+    const opts: TcpListenOptions = ownMemo ? { ...o, staticDhMemo: ownMemo } : o
+    const listener = new NoiseTcpListener(server, ownMemo)
     server.on('connection', (socket) => {
       listener.#sockets.add(socket)
       socket.once('close', () => listener.#sockets.delete(socket))
       const carrier = socketCarrier(socket)
-      runResponder(carrier, o).then(
+      runResponder(carrier, opts).then(
         (session) => o.onSession(session),
         (e: NoiseError) => o.onError?.(e, carrier.remoteAddress),
       )
@@ -129,9 +139,10 @@ export class NoiseTcpListener {
     return this.#sockets.size
   }
 
-  /** Stops accepting and destroys every open connection. */
+  /** Stops accepting, destroys every open connection and wipes the listener's own DH memo. */
   close(): Promise<void> {
     for (const s of this.#sockets) s.destroy()
+    this.#ownMemo?.wipe()
     return new Promise((resolve) => this.#server.close(() => resolve()))
   }
 }

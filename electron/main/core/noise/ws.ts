@@ -10,6 +10,7 @@ import type { Carrier } from './carrier'
 import { NoiseError } from './errors'
 import { NoiseSession, runInitiator, runResponder, type InitiatorSessionOptions } from './session'
 import type { TcpListenOptions } from './tcp'
+import { StaticDhMemo } from './static-dh-memo'
 
 function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) {
@@ -95,12 +96,21 @@ export function connectWs(o: WsConnectOptions): Promise<NoiseSession> {
 /** The merchant's WebSocket listener. */
 export class NoiseWsListener {
   readonly #server: WebSocketServer
+  /** The memo of returning payers' `ss` this listener made and wipes on close (none if the caller passed one). */
+  readonly #ownMemo: StaticDhMemo | undefined
 
-  private constructor(server: WebSocketServer) {
+  private constructor(server: WebSocketServer, ownMemo: StaticDhMemo | undefined) {
     this.#server = server
+    this.#ownMemo = ownMemo
   }
 
+  /**
+   * Starts listening. Unless `staticDhMemo` is given (then the caller owns and wipes it), the
+   * listener keeps its own memo of returning payers' static-static DH results and wipes it on close.
+   */
   static listen(o: TcpListenOptions): Promise<NoiseWsListener> {
+    const ownMemo = o.staticDhMemo ? undefined : new StaticDhMemo()
+    const opts: TcpListenOptions = ownMemo ? { ...o, staticDhMemo: ownMemo } : o
     return new Promise((resolve, reject) => {
       const server = new WebSocketServer({
         host: o.host ?? '127.0.0.1',
@@ -108,7 +118,7 @@ export class NoiseWsListener {
         // A frame holds one Noise message (≤ 65535) plus at most a 5-byte prefix.
         maxPayload: 65535 + 5,
       })
-      const listener = new NoiseWsListener(server)
+      const listener = new NoiseWsListener(server, ownMemo)
       server.on('connection', (ws, req) => {
         if (server.clients.size > (o.maxConnections ?? 1000)) {
           ws.terminate()
@@ -116,7 +126,7 @@ export class NoiseWsListener {
         }
         const address = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`
         const carrier = wsCarrier(ws, address)
-        runResponder(carrier, o).then(
+        runResponder(carrier, opts).then(
           (session) => o.onSession(session),
           (e: NoiseError) => o.onError?.(e, address),
         )
@@ -139,8 +149,10 @@ export class NoiseWsListener {
     return this.#server.clients.size
   }
 
+  /** Stops accepting, closes every connection and wipes the listener's own DH memo. */
   close(): Promise<void> {
     for (const c of this.#server.clients) c.terminate()
+    this.#ownMemo?.wipe()
     return new Promise((resolve) => this.#server.close(() => resolve()))
   }
 }
