@@ -16,7 +16,7 @@
  *    cache after first contact), so the homeserver traffic measured is the PUTs.
  *
  * This file is also the payer, flood and billing child (`--engine-payers`, `--engine-flood`,
- * `--engine-billing` flags).
+ * `--engine-billing` flags). `--engine-receipts` runs section 1 alone.
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -623,6 +623,9 @@ async function autopayLatency(quick: boolean): Promise<BenchRow[]> {
 }
 
 export async function run({ quick }: { quick: boolean }): Promise<BenchRow[]> {
+  // `npx tsx bench/run.ts engine --engine-receipts`: the receipt-latency section alone (the others
+  // take minutes), for iterating on the receipt path.
+  if (process.argv.includes('--engine-receipts')) return receiptLatency(quick)
   return [
     ...(await receiptLatency(quick)),
     ...(await autopayLatency(quick)),

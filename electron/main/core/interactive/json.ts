@@ -40,19 +40,97 @@ const U64_MAX = (1n << 64n) - 1n
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 const I64_MIN = -(1n << 63n)
 
-/** Parses JSON text strictly. Throws `JsonError` ('invalid-json' | 'too-large') with the offset. */
+/**
+ * Parses JSON text strictly. Throws `JsonError` ('invalid-json' | 'too-large') with the offset.
+ * Documents on which the native `JSON.parse` provably gives the same value are read by it (see
+ * `parseJsonNative`); every other document, and every error, comes from the strict reader.
+ */
 export function parseJson(text: string, limits: ParseLimits = {}): JsonValue {
+  return readJson(text, limits, true)
+}
+
+/** `parseJson` through the strict reader only (the reference the native shortcut is tested against). */
+export function parseJsonStrict(text: string, limits: ParseLimits = {}): JsonValue {
+  return readJson(text, limits, false)
+}
+
+function readJson(text: string, limits: ParseLimits, allowNative: boolean): JsonValue {
   if (typeof text !== 'string') throw new JsonError('invalid-json', 'JSON input must be a string')
   const maxLength = limits.maxLength ?? 65_536
   const maxDepth = limits.maxDepth ?? 32
   if (text.length > maxLength) {
     throw new JsonError('too-large', `JSON input is ${text.length} characters; the limit is ${maxLength}`)
   }
+  if (allowNative) {
+    const native = parseJsonNative(text, maxDepth)
+    if (native !== undefined) return native
+  }
   const p = new Parser(text, maxDepth)
   const value = p.value(0)
   p.ws()
   if (p.i !== text.length) p.fail('trailing characters after the JSON value')
   return value
+}
+
+/** A backslash escape or any UTF-16 surrogate: only the strict reader handles these exactly. */
+const NOT_NATIVE_TEXT = /[\\\uD800-\uDFFF]/
+/** A JSON string in text without backslashes (so a string cannot contain a quote). */
+const STRING_TOKEN = /"[^"]*"/g
+/** Outside strings: a float spelling, an integer of 16+ digits (may exceed 2^53), or a negative zero. */
+const NOT_NATIVE_NUMBER = /\d[.eE]|\d{16}|-0/
+const CONTAINER_TOKEN = /[[{]/g
+/** Outside strings (each emptied to `""`), a key is the one string followed by a colon. */
+const KEY_TOKEN = /""[ \t\n\r]*:/g
+
+/**
+ * The same answer as the strict reader, from the engine's native `JSON.parse`, for the documents
+ * where the two provably agree; `undefined` for every other document (the strict reader then
+ * decides, errors included). Why: the strict reader walks the text a character at a time in
+ * JavaScript, which before the JIT has warmed up (the first receipts after start) costs ~0.3 ms a
+ * receipt; `JSON.parse` runs natively from the first call.
+ *
+ * They agree when: the text has no backslash escapes and no surrogates (so no unpaired surrogate,
+ * and strings are exactly `"[^"]*"`); JSON.parse accepts it (the strict reader would too: same
+ * grammar); outside strings no number is a float spelling, 16+ digits, or negative zero (the only
+ * numbers whose JsonFloat / bigint / `0` reading differs from a JS number); there are no more
+ * containers than `maxDepth` (so none nests too deep); and no key is repeated — JSON.parse keeps the
+ * last of duplicates, so the keys it kept are counted against the keys the text spells. All but
+ * that count (one visit per object and array item) is native.
+ */
+export function parseJsonNative(text: string, maxDepth: number): JsonValue | undefined {
+  if (NOT_NATIVE_TEXT.test(text)) return undefined
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  const bare = text.replace(STRING_TOKEN, '""')
+  if (NOT_NATIVE_NUMBER.test(bare)) return undefined
+  if ((bare.match(CONTAINER_TOKEN)?.length ?? 0) > maxDepth) return undefined
+  const spelled = bare.match(KEY_TOKEN)?.length ?? 0
+  return countKeys(value) === spelled ? (value as JsonValue) : undefined
+}
+
+/** Own keys of every object in a JSON.parse result (recursion depth ≤ the container count). */
+function countKeys(v: unknown): number {
+  if (typeof v !== 'object' || v === null) return 0
+  let n = 0
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i]
+      if (typeof x === 'object' && x !== null) n += countKeys(x)
+    }
+    return n
+  }
+  const o = v as Record<string, unknown>
+  const keys = Object.keys(o)
+  for (let i = 0; i < keys.length; i++) {
+    n++
+    const x = o[keys[i]!]
+    if (typeof x === 'object' && x !== null) n += countKeys(x)
+  }
+  return n
 }
 
 /**
@@ -330,6 +408,36 @@ export interface WriteOptions {
 
 /** Compact serde_json-style text of a JSON value. */
 export function writeJson(value: JsonValue, options: WriteOptions = {}): string {
+  // A value of only strings, booleans, null and safe integers in plain objects and arrays is
+  // written identically by the native JSON.stringify (same escapes, same key order, integers in
+  // decimal), which needs no JIT warm-up: receipt metadata on the hot path is such a value.
+  if (!options.sortKeys && isPlainJson(value, 0)) return JSON.stringify(value)
+  return writeValue(value, options)
+}
+
+/** True when `JSON.stringify(v)` is exactly `writeValue(v, {})` (see `writeJson`). */
+function isPlainJson(v: unknown, depth: number): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true
+  if (typeof v === 'number') return Number.isSafeInteger(v)
+  if (typeof v !== 'object' || depth > 64) return false
+  if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== Array.prototype) return false
+    for (let i = 0; i < v.length; i++) if (!isPlainJson(v[i], depth + 1)) return false
+    return true
+  }
+  const proto = Object.getPrototypeOf(v) as unknown
+  if (proto !== Object.prototype && proto !== null) return false
+  const o = v as Record<string, unknown>
+  for (const k of Object.keys(o)) if (!isPlainJson(o[k], depth + 1)) return false
+  return true
+}
+
+/** `writeJson` without the native shortcut (the reference that shortcut is tested against). */
+export function writeJsonStrict(value: JsonValue, options: WriteOptions = {}): string {
+  return writeValue(value, options)
+}
+
+function writeValue(value: JsonValue, options: WriteOptions): string {
   if (value === null) return 'null'
   if (typeof value === 'boolean') return value ? 'true' : 'false'
   if (typeof value === 'string') return quote(value)
@@ -340,10 +448,10 @@ export function writeJson(value: JsonValue, options: WriteOptions = {}): string 
   }
   if (typeof value === 'bigint') return value.toString()
   if (value instanceof JsonFloat) return rustFloat(value.value)
-  if (Array.isArray(value)) return `[${value.map((v) => writeJson(v, options)).join(',')}]`
+  if (Array.isArray(value)) return `[${value.map((v) => writeValue(v, options)).join(',')}]`
   const keys = Object.keys(value)
   if (options.sortKeys) keys.sort(compareKeys)
-  return `{${keys.map((k) => `${quote(k)}:${writeJson(value[k]!, options)}`).join(',')}}`
+  return `{${keys.map((k) => `${quote(k)}:${writeValue(value[k]!, options)}`).join(',')}}`
 }
 
 const enc = new TextEncoder()

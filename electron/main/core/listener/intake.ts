@@ -53,7 +53,8 @@ import { CheckoutError, type CheckoutService } from '../checkout/service'
 import type { CheckoutRow } from '../checkout/repo'
 import { dueSats } from '../checkout/model'
 import type { OutboxRepo, OutboxRow } from '../billing/requests-repo'
-import type { ReceiptBook } from '../receipts/book'
+import type { ConfirmedReceiptInput, ReceiptBook } from '../receipts/book'
+import { ReceiptError } from '../receipts/errors'
 import type { ReceiptRow } from '../receipts/repo'
 import type { Database } from '../storage/db'
 import type { Logger } from '../observe/logger'
@@ -78,6 +79,11 @@ import { ListenerError } from './errors'
 export interface PeerContext {
   /** Verified Ed25519 key of the payer, when the pattern/generation carries one. */
   identity: Uint8Array | undefined
+  /**
+   * z-base-32 of `identity`, spelled once when the session opened (listener/server.ts) rather than
+   * on every receipt: a burst's first receipts would otherwise each pay for it on the hot path.
+   */
+  identityZ32?: string
   dialect: Dialect
   generation: string | null
   pattern: string
@@ -162,9 +168,29 @@ export interface IntakeReply {
   created: boolean
 }
 
-type Reference = { kind: 'checkout'; checkout: CheckoutRow } | { kind: 'request'; request: OutboxRow }
+type Reference = { kind: 'checkout'; checkout: CheckoutRef } | { kind: 'request'; request: OutboxRow }
 
 const AUTOPAY_PREFIX = 'autopay_'
+/** The checkout columns a receipt is checked and recorded against. */
+type CheckoutRef = Pick<
+  CheckoutRow,
+  | 'checkout_id'
+  | 'state'
+  | 'amount_sats'
+  | 'tip_sats'
+  | 'memo'
+  | 'onchain_address'
+  | 'lightning_invoice'
+  | 'payer'
+  | 'expires_at'
+>
+/**
+ * Those columns only: the driver builds each row object field by field, and a whole checkout row
+ * (25 columns) cost about twice as much to read on every receipt of a burst.
+ */
+const CHECKOUT_REF_SQL =
+  'SELECT checkout_id, state, amount_sats, tip_sats, memo, onchain_address, lightning_invoice, payer, expires_at FROM checkouts WHERE checkout_id = ?'
+const CHECKOUT_TAKEN_SQL = 'SELECT receipt_id FROM receipts WHERE checkout_id = ? AND receipt_id != ? LIMIT 1'
 const fail = (code: ConstructorParameters<typeof ListenerError>[0], message: string): never => {
   throw new ListenerError(code, message)
 }
@@ -275,6 +301,9 @@ export class ReceiptIntake {
       ? await this.authenticateRaw(receipt, sessionPeer)
       : sessionPeer
     this.checkParties(receipt, peer)
+    // The parties are now known to equal the session identity and us: their text is already spelled.
+    if (peer.identityZ32 !== undefined) this.z32s.set(receipt.payer, peer.identityZ32)
+    this.z32s.set(receipt.payee, this.me)
     const proof = proofOf(receipt)
     if (proof) return this.handleProof(receipt, proof, peer)
     let endpoint: string | null = null
@@ -292,11 +321,17 @@ export class ReceiptIntake {
     const ep = endpoint
     return this.commit(() => {
       // Inside the batch transaction, in order: an earlier receipt of this batch may have taken the
-      // checkout, or be this very receipt_id, so both checks run again against what is now stored.
-      const again = this.replay(receipt)
-      if (again)
+      // checkout, or be this very receipt_id, so both checks run against what is now stored. A new
+      // receipt (the common case) costs no look-up by id: the insert itself finds an existing id
+      // (`recordConfirmed`), and a refused reference looks for a stored confirmation before refusing.
+      let ref: Reference
+      try {
+        ref = this.reference(receipt)
+      } catch (e) {
+        const again = e instanceof ListenerError ? this.replay(receipt) : null
+        if (!again) throw e
         return { receipt: this.confirmationOf(again), confirmedAt: this.confirmedAt(again), created: false }
-      const ref = this.reference(receipt)
+      }
       return this.record(receipt, ref, ep ?? this.existingEndpoint(ref, receipt.methodId)!, peer)
     })
   }
@@ -429,7 +464,7 @@ export class ReceiptIntake {
       }
       memo?.set(payer, bound)
     }
-    return bound ? { ...peer, identity: receipt.payer } : peer
+    return bound ? { ...peer, identity: receipt.payer, identityZ32: payer } : peer
   }
 
   private checkParties(receipt: Receipt, peer: PeerContext): void {
@@ -469,14 +504,13 @@ export class ReceiptIntake {
       row.method_id === receipt.methodId &&
       row.amount === receipt.amount &&
       row.currency === receipt.currency
-    if (!same)
-      fail(
-        'RECEIPT_CONFLICT',
-        `receipt ${receipt.receiptId} was already confirmed with other parties, method or amount; use a new receipt_id`,
-      )
+    if (!same) this.conflict(receipt.receiptId)
   }
 
-  /** Finds and checks what the receipt pays for. Synchronous: the checks and the write share a tick. */
+  /**
+   * Finds and checks what the receipt pays for. Synchronous: the checks and the write share a tick.
+   * Refusals are `ListenerError`s (the batch then looks for a stored confirmation of this id).
+   */
   private reference(receipt: Receipt): Reference {
     const now = this.o.clock.now()
     const payer = this.z32(receipt.payer)
@@ -505,7 +539,7 @@ export class ReceiptIntake {
       return { kind: 'request', request }
     }
     const id = checkoutIdOf(receipt) ?? receipt.receiptId
-    const checkout = this.o.checkouts.repo.get(id)
+    const checkout = this.o.db.get<CheckoutRef>(CHECKOUT_REF_SQL, id)
     if (!checkout)
       return fail(
         'UNKNOWN_REFERENCE',
@@ -531,7 +565,7 @@ export class ReceiptIntake {
     if (receipt.amount !== due)
       fail('AMOUNT_MISMATCH', `checkout ${checkout.checkout_id} is for exactly ${due} SAT`)
     const taken = this.o.db.get<{ receipt_id: string }>(
-      'SELECT receipt_id FROM receipts WHERE checkout_id = ? AND receipt_id != ? LIMIT 1',
+      CHECKOUT_TAKEN_SQL,
       checkout.checkout_id,
       receipt.receiptId,
     )
@@ -649,7 +683,7 @@ export class ReceiptIntake {
     }
     if (dueSatsValue !== null) meta['amount_sats'] = dueSatsValue
     meta['original_metadata'] = receipt.metadata
-    const { receipt: row, created } = this.o.receipts.recordConfirmed(
+    const { receipt: row, created } = this.recordConfirmed(
       {
         receiptId: receipt.receiptId,
         payer: this.z32(receipt.payer),
@@ -691,6 +725,30 @@ export class ReceiptIntake {
         }
       : this.confirmationOf(row)
     return { receipt: confirmed, confirmedAt: this.confirmedAt(row), created }
+  }
+
+  /**
+   * `ReceiptBook.recordConfirmed`, whose insert also catches a replay (the same receipt_id again:
+   * the stored row comes back) — a stored id with other parties, method or amount is refused as
+   * the replay check refuses it.
+   */
+  private recordConfirmed(
+    input: ConfirmedReceiptInput,
+    now: number,
+  ): { receipt: ReceiptRow; created: boolean } {
+    try {
+      return this.o.receipts.recordConfirmed(input, now)
+    } catch (e) {
+      if (e instanceof ReceiptError && e.code === 'receipt-id-conflict') return this.conflict(input.receiptId)
+      throw e
+    }
+  }
+
+  private conflict(receiptId: string): never {
+    return fail(
+      'RECEIPT_CONFLICT',
+      `receipt ${receiptId} was already confirmed with other parties, method or amount; use a new receipt_id`,
+    )
   }
 
   private confirmedAt(row: ReceiptRow): number {

@@ -22,6 +22,7 @@ import type { IncomingMessage } from 'node:http'
 import { socketCarrier } from '../noise/tcp'
 import { wsCarrier } from '../noise/ws'
 import { runResponder, type NoiseSession } from '../noise/session'
+import { StaticDhMemo } from '../noise/static-dh-memo'
 import type { NoiseError } from '../noise/errors'
 import type { Carrier } from '../noise/carrier'
 import type { Generation } from '../noise/identity'
@@ -40,6 +41,8 @@ import {
 } from './limits'
 import { SessionDispatcher } from './dispatch'
 import type { ReceiptIntake } from './intake'
+import { runSelfCheck, type SelfCheckResult } from './self-check'
+import { defaultProvider } from '../crypto'
 
 export interface ListenerOptions {
   /** Our X25519 static secret (borrowed: the caller owns and wipes it). */
@@ -64,6 +67,11 @@ export interface ListenerOptions {
   connectionLimit?: Partial<ConnectionLimitOptions>
   allowPatterns?: readonly PubkyPattern[]
   acceptGenerations?: readonly Generation[]
+  /**
+   * Prove the listener answers before `start` resolves (default true): see listener/self-check.ts.
+   * The result is in `status().selfCheck`; a failed check is logged, not thrown.
+   */
+  selfCheck?: boolean
 }
 
 export interface ListenerStatus {
@@ -77,6 +85,8 @@ export interface ListenerStatus {
   handshakes: { ok: number; failed: number }
   /** The Noise patterns this listener answers (a Ring-linked till answers fewer). */
   patterns: readonly PubkyPattern[]
+  /** The start-up self-check (a loopback receipt request answered end to end), or null if not run. */
+  selfCheck: SelfCheckResult | null
 }
 
 type Transport = 'tcp' | 'ws'
@@ -100,6 +110,15 @@ export class PaykitListener {
   private ok = 0
   private failed = 0
   private unwatch: (() => void) | undefined
+  /** Set while the start-up self-check waits for its own loopback connection (see `start`). */
+  private probeExpected = false
+  private selfCheckResult: SelfCheckResult | null = null
+  private probeDispatcher: SessionDispatcher | undefined
+  /**
+   * ss = DH(our static, payer static) for payers who connected before (noise/static-dh-memo.ts):
+   * a returning payer's IK handshake skips one X25519. Secret-bearing; wiped when the listener stops.
+   */
+  private readonly dhMemo = new StaticDhMemo()
 
   private constructor(o: ListenerOptions) {
     this.o = o
@@ -120,10 +139,59 @@ export class PaykitListener {
         throw e
       }
     }
+    if (o.selfCheck !== false) await l.runSelfCheck()
     l.accepting = true
     // Intake may commit a batch early once every session is waiting on it (intake.ts).
     l.unwatch = o.intake.watchSessions(() => l.dispatchers.size)
     return l
+  }
+
+  /**
+   * Before the listener accepts anyone, one loopback connection is let in as the self-check's
+   * probe: not subject to the per-IP limits (it must not use up a customer's handshake budget on
+   * 127.0.0.1), not counted as a customer handshake, and its messages not metered or logged as a
+   * customer's. Everything else about it is the production path.
+   */
+  private async runSelfCheck(): Promise<void> {
+    const crypto = this.o.crypto ?? defaultProvider()
+    const generations = this.o.acceptGenerations
+    this.probeExpected = true
+    try {
+      this.selfCheckResult = await runSelfCheck(
+        {
+          host: this.host,
+          port: this.port,
+          remoteStatic: crypto.x25519PublicKey(this.o.staticSecret),
+          merchant: this.o.intake.merchant,
+          crypto,
+          generation: generations && !generations.includes('0.8.0') ? generations[0]! : '0.8.0',
+          ...(this.o.rng ? { rng: this.o.rng } : {}),
+        },
+        () => this.o.clock.now(),
+      )
+    } finally {
+      this.probeExpected = false
+      // Closed here rather than when the probe's FIN arrives: until then it would count as a
+      // session intake waits on (`watchSessions`) once the listener is open.
+      const probe = this.probeDispatcher
+      this.probeDispatcher = undefined
+      if (probe) {
+        this.dispatchers.delete(probe)
+        probe.session.close()
+      }
+    }
+    const r = this.selfCheckResult
+    if (r.ok) this.o.logger?.info('listener.self-check', { ok: true, ms: Math.round(r.ms) })
+    else this.o.logger?.error('listener.self-check-failed', { detail: r.detail })
+    this.metrics.inc('listener.self_check', { result: r.ok ? 'ok' : 'failed' })
+  }
+
+  /** The self-check's own connection: the one loopback connection expected while it runs. */
+  private takeProbe(ip: string): boolean {
+    if (!this.probeExpected || this.accepting || this.stopping) return false
+    if (ip !== '127.0.0.1' && ip !== '::1' && ip !== '::ffff:127.0.0.1' && ip !== this.host) return false
+    this.probeExpected = false
+    return true
   }
 
   get host(): string {
@@ -149,6 +217,7 @@ export class PaykitListener {
       connections: this.conns.active,
       handshakes: { ok: this.ok, failed: this.failed },
       patterns: [...(this.o.allowPatterns ?? PUBKY_PATTERNS)],
+      selfCheck: this.selfCheckResult,
     }
   }
 
@@ -176,6 +245,12 @@ export class PaykitListener {
     const server = net.createServer({ pauseOnConnect: false })
     this.tcp = server
     server.on('connection', (socket) => {
+      if (this.takeProbe(ipOf(socket.remoteAddress))) {
+        this.sockets.add(socket)
+        socket.once('close', () => this.sockets.delete(socket))
+        this.handshake(socketCarrier(socket), 'tcp', true)
+        return
+      }
       const release = this.admit(ipOf(socket.remoteAddress), 'tcp')
       if (!release) {
         socket.destroy()
@@ -228,10 +303,11 @@ export class PaykitListener {
     })
   }
 
-  private handshake(carrier: Carrier, transport: Transport): void {
+  private handshake(carrier: Carrier, transport: Transport, probe = false): void {
     const start = performance.now()
     runResponder(carrier, {
       staticSecret: this.o.staticSecret,
+      staticDhMemo: this.dhMemo,
       ...(this.o.identitySecret ? { identity: { ed25519Secret: this.o.identitySecret } } : {}),
       ...(this.o.crypto ? { crypto: this.o.crypto } : {}),
       ...(this.o.rng ? { rng: this.o.rng } : {}),
@@ -241,8 +317,12 @@ export class PaykitListener {
       ...(this.o.allowPatterns ? { allowPatterns: this.o.allowPatterns } : {}),
       ...(this.o.acceptGenerations ? { acceptGenerations: this.o.acceptGenerations } : {}),
     }).then(
-      (session) => this.onSession(session, transport, performance.now() - start, carrier.remoteAddress),
+      (session) =>
+        probe
+          ? this.onProbeSession(session)
+          : this.onSession(session, transport, performance.now() - start, carrier.remoteAddress),
       (e: NoiseError) => {
+        if (probe) return // the self-check reports it
         this.failed++
         this.metrics.inc('listener.handshake_failed', { code: e.code ?? 'unknown', transport })
         this.o.logger?.info('listener.handshake-failed', {
@@ -252,6 +332,26 @@ export class PaykitListener {
         })
       },
     )
+  }
+
+  /** The self-check's session: the production dispatcher, without customer metrics or logs. */
+  private onProbeSession(session: NoiseSession): void {
+    const r = session.remote
+    const d = new SessionDispatcher(
+      session,
+      {
+        identity: r.ed25519Pub,
+        ...(r.ed25519Pub ? { identityZ32: z32Encode(r.ed25519Pub) } : {}),
+        generation: r.generation ?? null,
+        pattern: r.pattern,
+        remoteAddress: 'self-check',
+        bindingChecks: new Map(),
+      },
+      { intake: this.o.intake, clock: this.o.clock, stopping: () => this.stopping },
+    )
+    this.dispatchers.add(d)
+    this.probeDispatcher = d
+    session.onClose(() => this.dispatchers.delete(d))
   }
 
   private onSession(session: NoiseSession, transport: Transport, ms: number, remoteAddress: string): void {
@@ -264,10 +364,13 @@ export class PaykitListener {
       session.close()
       return
     }
+    // Spelled once per session (logs, and every receipt's payer column), not once per receipt.
+    const payer = r.ed25519Pub ? z32Encode(r.ed25519Pub) : null
     const d = new SessionDispatcher(
       session,
       {
         identity: r.ed25519Pub,
+        ...(payer !== null ? { identityZ32: payer } : {}),
         generation: r.generation ?? null,
         pattern: r.pattern,
         remoteAddress,
@@ -286,7 +389,7 @@ export class PaykitListener {
     this.dispatchers.add(d)
     this.o.logger?.info('listener.session', {
       peer: remoteAddress,
-      payer: r.ed25519Pub ? z32Encode(r.ed25519Pub) : null,
+      payer,
       pattern: r.pattern,
       generation,
       framing: session.framing,
@@ -327,5 +430,6 @@ export class PaykitListener {
     for (const s of this.sockets) s.destroy()
     for (const c of this.wss?.clients ?? []) c.terminate()
     await Promise.all([closedTcp, closedWs])
+    this.dhMemo.wipe()
   }
 }
