@@ -442,6 +442,28 @@ for (const kind of ['tcp', 'ws'] as const) {
       await until(() => h.listener.connectionCount === 0)
     })
 
+    it('traffic keeps a session past its idle period; it closes once the traffic stops', async () => {
+      const h = await harness(kind, { idleTimeoutMs: 150 })
+      const client = await h.connect({ pattern: 'NN' })
+      await until(() => h.sessions.length === 1)
+      const server = h.sessions[0]!
+      const opened = performance.now()
+      // A message every 50 ms for 450 ms: three idle periods, never 150 ms of silence.
+      for (let i = 0; i < 9; i++) {
+        client.send(Uint8Array.of(i))
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      expect(server.isClosed).toBe(false)
+      const quietFrom = performance.now()
+      expect((await server.closed)?.code).toBe('Timeout')
+      const closedAt = performance.now()
+      expect(quietFrom - opened).toBeGreaterThanOrEqual(400)
+      // Closed after at least one idle period of silence (the last message may land up to ~50 ms
+      // before quietFrom), and not long after two.
+      expect(closedAt - quietFrom).toBeGreaterThanOrEqual(90)
+      expect(closedAt - quietFrom).toBeLessThan(1000)
+    })
+
     it('a listener restricted to IK refuses other patterns (Policy) and the noble provider interoperates', async () => {
       const h = await harness(kind, { allowPatterns: ['IK'] })
       const err = await h.connect({ pattern: 'NN' }).then(
