@@ -23,6 +23,12 @@ export type ListenerInfo = {
   readonly handshakesFailed: number
   /** Noise patterns a payer may use to reach this shop. */
   readonly patterns: readonly string[]
+  /**
+   * The start-up self-check: a loopback payer's receipt request answered end to end (handshake,
+   * decode, intake, encrypted reply) before the till said ready. `detail` says what was seen, or
+   * why it failed. Null when it did not run.
+   */
+  readonly selfCheck: { readonly ok: boolean; readonly ms: number; readonly detail: string } | null
 }
 
 export type EngineIdentityInfo = {

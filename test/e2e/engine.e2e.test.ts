@@ -343,6 +343,10 @@ describe('the till in Chromium, paid by the payer CLI', () => {
     await page.getByTestId('listener').waitFor({ timeout: 30_000 })
     expect(await page.getByTestId('engine-state').textContent()).toBe('running')
     expect(await page.getByTestId('listener-address').textContent()).toMatch(/127\.0\.0\.1:\d+/)
+    // The start-up self-check: a loopback payer's receipt request was answered before the till said ready.
+    expect(await page.getByTestId('listener-selfcheck').textContent()).toMatch(
+      /answered a test payer in [\d.]+ ms/,
+    )
     await shot('e2e-14-settings')
     await page.getByTestId('cashier-toggle').click()
     await page.getByTestId('cashier-badge').waitFor()

@@ -51,11 +51,12 @@ function ledger(intakeMerchant = merchantPub) {
   return { db, intake, snapshot }
 }
 
-async function start(extra: Partial<ListenerOptions> = {}, intakeMerchant = merchantPub) {
+async function start(extra: Partial<ListenerOptions> = {}, intakeMerchant = merchantPub, ringTill = false) {
   const l = ledger(intakeMerchant)
   const listener = await PaykitListener.start({
     staticSecret,
-    identitySecret: merchantSecret,
+    // A Ring-linked till's listener has no shop identity key (it stays in Pubky Ring).
+    ...(ringTill ? {} : { identitySecret: merchantSecret }),
     intake: l.intake,
     clock: systemClock,
     crypto: nativeProvider,
@@ -79,6 +80,13 @@ describe('listener start-up self-check', () => {
     // The probe's session is gone once start() resolves: intake's "every session is waiting"
     // count (watchSessions) starts from the customers alone.
     expect(listener.status().sessions).toBe(0)
+  })
+
+  it('passes on a Ring-linked till too: no shop identity key, only IK, IK-raw and N accepted', async () => {
+    const { listener } = await start({ allowPatterns: ['IK', 'IK-raw', 'N'] }, merchantPub, true)
+    const r = listener.status().selfCheck
+    expect(r?.ok, r?.detail).toBe(true)
+    expect(r?.detail).toBe(SELF_CHECK_EXPECTED_CODE)
   })
 
   it('costs customers nothing: no handshake counted, no per-IP rate slot used, no customer metrics', async () => {

@@ -237,5 +237,8 @@ export function listenerInfo(s: ListenerStatus): ListenerInfo {
     handshakesFailed: s.handshakes.failed,
     // What the listener itself answers: all five, or IK, IK-raw and N on a Ring-linked till.
     patterns: [...s.patterns],
+    selfCheck: s.selfCheck
+      ? { ok: s.selfCheck.ok, ms: Math.round(s.selfCheck.ms * 10) / 10, detail: s.selfCheck.detail }
+      : null,
   }
 }
