@@ -2,10 +2,9 @@
 // RequestReceipt only when the named payer's published 0.8.0 key binding (/pub/noise.app/v0/{device})
 // binds the X25519 key the handshake proved. Real listener, intake, Noise and key-binding code; the
 // homeserver is the in-memory stand-in (the engine-e2e runs the same path against the real one).
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { HDKey } from '@scure/bip32'
 import { openMerchantDb } from '../../../electron/main/core/storage/schema'
-import type { Database } from '../../../electron/main/core/storage/db'
 import { ReceiptBook } from '../../../electron/main/core/receipts/book'
 import { CheckoutService } from '../../../electron/main/core/checkout/service'
 import { PersistentAddressAllocator } from '../../../electron/main/core/checkout/address-allocator'
@@ -27,19 +26,9 @@ import {
 } from '../../../electron/main/core/directory/key-binding'
 import { MemoryHomeservers } from '../store/memory-store'
 import { newPayer, receiptFor, requestReceipt, type PayerKeys } from '../engine/payer'
+import { merchantPub, merchantSecret, staticPub, staticSecret, stopAfterEach } from './listener-fixture'
 
-const merchantSecret = systemRng(32)
-const merchantPub = nativeProvider.ed25519PublicKey(merchantSecret)
-const staticSecret = systemRng(32)
-const staticPub = nativeProvider.x25519PublicKey(staticSecret)
-
-const open: { db: Database; listener: PaykitListener }[] = []
-afterEach(async () => {
-  for (const o of open.splice(0)) {
-    await o.listener.stop(0)
-    o.db.close()
-  }
-})
+const track = stopAfterEach()
 
 async function start(homeservers: MemoryHomeservers) {
   const db = openMerchantDb(':memory:')
@@ -75,7 +64,7 @@ async function start(homeservers: MemoryHomeservers) {
     clock: systemClock,
     crypto: nativeProvider,
   })
-  open.push({ db, listener })
+  track(db, listener)
   return { db, listener, checkouts, receipts, lookups }
 }
 

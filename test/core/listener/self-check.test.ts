@@ -2,9 +2,8 @@
 // for a receipt that cannot exist, and the listener must answer with the typed refusal. Proves the
 // check really runs the production path (it fails when that path is broken), changes no ledger
 // state, and costs customers nothing (rate limit, handshake count, metrics untouched).
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { openMerchantDb } from '../../../electron/main/core/storage/schema'
-import type { Database } from '../../../electron/main/core/storage/db'
 import { ReceiptBook } from '../../../electron/main/core/receipts/book'
 import { CheckoutService } from '../../../electron/main/core/checkout/service'
 import { OutboxRepo } from '../../../electron/main/core/billing/requests-repo'
@@ -21,19 +20,9 @@ import { systemRng } from '../../../electron/main/core/util/rng'
 import { toHex } from '../../../electron/main/core/util/bytes'
 import { z32Encode } from '../../../electron/main/core/keys/z32'
 import { connectPayer, newPayer } from '../engine/payer'
+import { merchantPub, merchantSecret, staticPub, staticSecret, stopAfterEach } from './listener-fixture'
 
-const merchantSecret = systemRng(32)
-const merchantPub = nativeProvider.ed25519PublicKey(merchantSecret)
-const staticSecret = systemRng(32)
-const staticPub = nativeProvider.x25519PublicKey(staticSecret)
-
-const open: { db: Database; listener: PaykitListener }[] = []
-afterEach(async () => {
-  for (const o of open.splice(0)) {
-    await o.listener.stop(0)
-    o.db.close()
-  }
-})
+const track = stopAfterEach()
 
 function ledger(intakeMerchant = merchantPub) {
   const db = openMerchantDb(':memory:')
@@ -63,7 +52,7 @@ async function start(extra: Partial<ListenerOptions> = {}, intakeMerchant = merc
     handshakeTimeoutMs: 2_000,
     ...extra,
   })
-  open.push({ db: l.db, listener })
+  track(l.db, listener)
   return { listener, ...l }
 }
 

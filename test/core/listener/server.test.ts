@@ -1,9 +1,8 @@
 // The merchant's listener with real sockets: admission control before any cryptography, handshake
 // timeouts, sessions that prove no identity, ordered stop.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as net from 'node:net'
 import { openMerchantDb } from '../../../electron/main/core/storage/schema'
-import type { Database } from '../../../electron/main/core/storage/db'
 import { ReceiptBook } from '../../../electron/main/core/receipts/book'
 import { CheckoutService } from '../../../electron/main/core/checkout/service'
 import { OutboxRepo } from '../../../electron/main/core/billing/requests-repo'
@@ -13,24 +12,13 @@ import { connectTcp } from '../../../electron/main/core/noise/tcp'
 import type { NoiseError } from '../../../electron/main/core/noise/errors'
 import { nativeProvider } from '../../../electron/main/core/crypto'
 import { systemClock } from '../../../electron/main/core/util/clock'
-import { systemRng } from '../../../electron/main/core/util/rng'
 import { toHex, utf8 } from '../../../electron/main/core/util/bytes'
 import { z32Encode } from '../../../electron/main/core/keys/z32'
 import { decodeMessage } from '../../../electron/main/core/interactive/messages'
 import { connectPayer, newPayer, receiptFor, requestReceipt } from '../engine/payer'
+import { merchantPub, merchantSecret, staticPub, staticSecret, stopAfterEach } from './listener-fixture'
 
-const merchantSecret = systemRng(32)
-const merchantPub = nativeProvider.ed25519PublicKey(merchantSecret)
-const staticSecret = systemRng(32)
-const staticPub = nativeProvider.x25519PublicKey(staticSecret)
-
-const open: { db: Database; listener: PaykitListener }[] = []
-afterEach(async () => {
-  for (const o of open.splice(0)) {
-    await o.listener.stop(0)
-    o.db.close()
-  }
-})
+const track = stopAfterEach()
 
 async function start(extra: Partial<ListenerOptions> = {}): Promise<PaykitListener> {
   const db = openMerchantDb(':memory:')
@@ -54,7 +42,7 @@ async function start(extra: Partial<ListenerOptions> = {}): Promise<PaykitListen
     handshakeTimeoutMs: 1_000,
     ...extra,
   })
-  open.push({ db, listener })
+  track(db, listener)
   return listener
 }
 
