@@ -20,22 +20,17 @@
  * pairs (interleaved like the timed rounds); a POS main process runs warm. A row reports the share of
  * client CPU spent on helper threads (compiler, GC) during the timed rounds to show it is steady.
  */
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { startEmbeddedNode, type EmbeddedNode } from '../electron/main/core/pubky/embedded-node'
 import type { RoundResult } from '../test/core/homeserver/fixtures/throughput-client'
+import { runThroughputClient } from '../test/core/homeserver/fixtures/run-throughput-client'
 import type { BenchRow } from './types'
 
 const BODY = 256
 /** Requests in flight for the concurrent rows (both sides alike). */
 const CONCURRENCY = 8
-const client = fileURLToPath(
-  new URL('../test/core/homeserver/fixtures/throughput-client.ts', import.meta.url),
-)
-const repoRoot = fileURLToPath(new URL('..', import.meta.url))
 
 type Kind = 'sdk' | 'raw' | 'fetch' | 'cookie-fetch' | 'sdk-public' | 'raw-get'
 
@@ -89,24 +84,7 @@ async function runClient(
     ...opts,
   }
   const cpu0 = process.cpuUsage()
-  const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', client, JSON.stringify(args)], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')))
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 600_000)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      const line = stdout.trim().split('\n').pop() ?? ''
-      if (code === 0) resolve(line)
-      else reject(new Error(`throughput client exited ${code}: ${line} ${stderr}`))
-    })
-  })
+  const out = await runThroughputClient(args, 600_000)
   const cpu = process.cpuUsage(cpu0)
   const parsed = JSON.parse(out) as { ok: boolean; out: Record<Kind, RoundResult[]> }
   if (!parsed.ok) throw new Error(`throughput client failed: ${out}`)

@@ -2,36 +2,32 @@
 // PUT per put and one GET per get on the data routes, no HEADs, retries or re-signins, and pkarr
 // lookups only while signing up (the record TTLs keep it from re-resolving per request). The SDK
 // runs in its own process (it patches that process's fetch): the bench's throughput client.
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { startEmbeddedNode } from '../../../electron/main/core/pubky/embedded-node'
+import { startEmbeddedNode, type EmbeddedNode } from '../../../electron/main/core/pubky/embedded-node'
+import { runThroughputClient } from './fixtures/run-throughput-client'
 
-const client = fileURLToPath(new URL('./fixtures/throughput-client.ts', import.meta.url))
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url))
-
-function runClient(args: Record<string, unknown>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', client, JSON.stringify(args)], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')))
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      if (code === 0) resolve(stdout.trim().split('\n').pop() ?? '')
-      else reject(new Error(`throughput client exited ${code}: ${stdout} ${stderr}`))
-    })
-  })
-}
+/** One round of `ops` sequential pairs of one client stack against `node`, after `warmPairs` untimed ones. */
+const runClient = (
+  node: EmbeddedNode,
+  kind: 'sdk' | 'sdk-public',
+  o: { ops: number; warmPairs: number; rawUserSeed: number },
+): Promise<string> =>
+  runThroughputClient(
+    {
+      relay: node.relayUrl,
+      homeserver: node.homeserverPublicKey,
+      origin: `http://localhost:${node.port}`,
+      size: 256,
+      rounds: 1,
+      concurrency: 1,
+      kinds: [kind],
+      ...o,
+    },
+    90_000,
+  )
 
 describe('SDK requests per storage operation', () => {
   it('is one PUT per put and one GET per get, with pkarr lookups only at signup', async () => {
@@ -44,18 +40,7 @@ describe('SDK requests per storage operation', () => {
     try {
       const warmPairs = 5
       const ops = 30
-      const line = await runClient({
-        relay: node.relayUrl,
-        homeserver: node.homeserverPublicKey,
-        origin: `http://localhost:${node.port}`,
-        size: 256,
-        ops,
-        rounds: 1,
-        warmPairs,
-        concurrency: 1,
-        kinds: ['sdk'],
-        rawUserSeed: 0x53,
-      })
+      const line = await runClient(node, 'sdk', { ops, warmPairs, rawUserSeed: 0x53 })
       const result = JSON.parse(line) as { ok: boolean; out: { sdk: Array<{ pairs: number }> } }
       expect(result.ok).toBe(true)
       expect(result.out.sdk.map((r) => r.pairs)).toEqual([ops])
@@ -93,18 +78,7 @@ describe('SDK requests per storage operation', () => {
     try {
       const warmPairs = 5
       const ops = 30
-      const line = await runClient({
-        relay: node.relayUrl,
-        homeserver: node.homeserverPublicKey,
-        origin: `http://localhost:${node.port}`,
-        size: 256,
-        ops,
-        rounds: 1,
-        warmPairs,
-        concurrency: 1,
-        kinds: ['sdk-public'],
-        rawUserSeed: 0x54,
-      })
+      const line = await runClient(node, 'sdk-public', { ops, warmPairs, rawUserSeed: 0x54 })
       const result = JSON.parse(line) as {
         ok: boolean
         out: { 'sdk-public': Array<{ pairs: number; cpuMs: number; helperCpuMs?: number }> }
