@@ -29,15 +29,27 @@ const runClient = (
     90_000,
   )
 
+/** Runs `body` against a fresh embedded node that records every request it serves, then closes it. */
+async function withRecordingNode(
+  body: (node: EmbeddedNode, seen: Array<{ method: string; url: string }>) => Promise<void>,
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'paykit-hs-sdkreq-'))
+  const seen: Array<{ method: string; url: string }> = []
+  const node = await startEmbeddedNode({
+    dataDir: dir,
+    onRequest: (method, url) => seen.push({ method, url }),
+  })
+  try {
+    await body(node, seen)
+  } finally {
+    await node.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 describe('SDK requests per storage operation', () => {
   it('is one PUT per put and one GET per get, with pkarr lookups only at signup', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'paykit-hs-sdkreq-'))
-    const seen: Array<{ method: string; url: string }> = []
-    const node = await startEmbeddedNode({
-      dataDir: dir,
-      onRequest: (method, url) => seen.push({ method, url }),
-    })
-    try {
+    await withRecordingNode(async (node, seen) => {
       const warmPairs = 5
       const ops = 30
       const line = await runClient(node, 'sdk', { ops, warmPairs, rawUserSeed: 0x53 })
@@ -60,22 +72,13 @@ describe('SDK requests per storage operation', () => {
       expect(pkarr.length).toBeGreaterThanOrEqual(2)
       expect(pkarr.length).toBeLessThanOrEqual(5)
       expect(rest).toHaveLength(2 + pkarr.length)
-    } finally {
-      await node.close()
-      rmSync(dir, { recursive: true, force: true })
-    }
+    })
   }, 120_000)
 
   // What a wallet does: public reads of another user's files from a Pubky instance of its own,
   // which must resolve that user's homeserver through the relay once and then from its cache.
   it('is one GET per public read, with the reader resolving through the relay only at its first read', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'paykit-hs-sdkpub-'))
-    const seen: Array<{ method: string; url: string }> = []
-    const node = await startEmbeddedNode({
-      dataDir: dir,
-      onRequest: (method, url) => seen.push({ method, url }),
-    })
-    try {
+    await withRecordingNode(async (node, seen) => {
       const warmPairs = 5
       const ops = 30
       const line = await runClient(node, 'sdk-public', { ops, warmPairs, rawUserSeed: 0x54 })
@@ -106,9 +109,6 @@ describe('SDK requests per storage operation', () => {
       expect(relayAfter.length).toBeLessThanOrEqual(2)
       const firstGet = seen.findIndex((r) => r.method === 'GET' && r.url.startsWith('/pub/bench/read/'))
       expect(seen.slice(firstGet).filter((r) => r.url.startsWith('/pkarr/'))).toHaveLength(0)
-    } finally {
-      await node.close()
-      rmSync(dir, { recursive: true, force: true })
-    }
+    })
   }, 120_000)
 })
