@@ -3,11 +3,8 @@
 // binds the X25519 key the handshake proved. Real listener, intake, Noise and key-binding code; the
 // homeserver is the in-memory stand-in (the engine-e2e runs the same path against the real one).
 import { describe, expect, it } from 'vitest'
-import { HDKey } from '@scure/bip32'
 import { openMerchantDb } from '../../../electron/main/core/storage/schema'
 import { ReceiptBook } from '../../../electron/main/core/receipts/book'
-import { CheckoutService } from '../../../electron/main/core/checkout/service'
-import { PersistentAddressAllocator } from '../../../electron/main/core/checkout/address-allocator'
 import { OutboxRepo } from '../../../electron/main/core/billing/requests-repo'
 import { ReceiptIntake } from '../../../electron/main/core/listener/intake'
 import { PaykitListener } from '../../../electron/main/core/listener/server'
@@ -16,9 +13,7 @@ import { nativeProvider } from '../../../electron/main/core/crypto'
 import { ManualClock, systemClock } from '../../../electron/main/core/util/clock'
 import { systemRng } from '../../../electron/main/core/util/rng'
 import { utf8 } from '../../../electron/main/core/util/bytes'
-import { z32Encode } from '../../../electron/main/core/keys/z32'
 import { decodeMessage, type DecodedMessage } from '../../../electron/main/core/interactive/messages'
-import { parseWatchOnly, deriveAddress } from '../../../electron/main/core/methods/watch-only'
 import {
   isKeyBound,
   publishNoiseKeyBinding,
@@ -26,23 +21,21 @@ import {
 } from '../../../electron/main/core/directory/key-binding'
 import { MemoryHomeservers } from '../store/memory-store'
 import { newPayer, receiptFor, requestReceipt, type PayerKeys } from '../engine/payer'
-import { merchantPub, merchantSecret, staticPub, staticSecret, stopAfterEach } from './listener-fixture'
+import {
+  merchantPub,
+  merchantSecret,
+  regtestCheckouts,
+  staticPub,
+  staticSecret,
+  stopAfterEach,
+} from './listener-fixture'
 
 const track = stopAfterEach()
 
 async function start(homeservers: MemoryHomeservers) {
   const db = openMerchantDb(':memory:')
-  const xpub = HDKey.fromMasterSeed(systemRng(32), { private: 0x04358394, public: 0x043587cf }).derive(
-    "m/84'/1'/0'",
-  ).publicExtendedKey
-  const account = parseWatchOnly(xpub, { network: 'regtest' })
   const receipts = new ReceiptBook(db)
-  const checkouts = new CheckoutService({
-    db,
-    clock: systemClock,
-    merchant: z32Encode(merchantPub),
-    addresses: new PersistentAddressAllocator(db, xpub, (_x, i) => deriveAddress(account, i)),
-  })
+  const checkouts = regtestCheckouts(db, merchantPub)
   const lookups: string[] = []
   const intake = new ReceiptIntake({
     db,

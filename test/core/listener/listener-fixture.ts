@@ -1,6 +1,12 @@
-// Shared by the listener suites that start real listeners: one merchant's keys, and a registry
-// whose afterEach stops every listener a test started (no drain) and closes its ledger.
+// Shared by the listener suites: one merchant's keys, a registry whose afterEach stops every
+// listener a test started (no drain) and closes its ledger, and a regtest checkout service.
 import { afterEach } from 'vitest'
+import { HDKey } from '@scure/bip32'
+import { CheckoutService } from '../../../electron/main/core/checkout/service'
+import { PersistentAddressAllocator } from '../../../electron/main/core/checkout/address-allocator'
+import { parseWatchOnly, deriveAddress } from '../../../electron/main/core/methods/watch-only'
+import { systemClock } from '../../../electron/main/core/util/clock'
+import { z32Encode } from '../../../electron/main/core/keys/z32'
 import type { Database } from '../../../electron/main/core/storage/db'
 import type { PaykitListener } from '../../../electron/main/core/listener/server'
 import { nativeProvider } from '../../../electron/main/core/crypto'
@@ -23,4 +29,18 @@ export function stopAfterEach(): (db: Database, listener: PaykitListener) => voi
   return (db, listener) => {
     open.push({ db, listener })
   }
+}
+
+/** Checkouts on `db` for `merchant`, with a fresh address per sale from a random regtest watch-only key. */
+export function regtestCheckouts(db: Database, merchant: Uint8Array): CheckoutService {
+  const xpub = HDKey.fromMasterSeed(systemRng(32), { private: 0x04358394, public: 0x043587cf }).derive(
+    "m/84'/1'/0'",
+  ).publicExtendedKey
+  const account = parseWatchOnly(xpub, { network: 'regtest' })
+  return new CheckoutService({
+    db,
+    clock: systemClock,
+    merchant: z32Encode(merchant),
+    addresses: new PersistentAddressAllocator(db, xpub, (_x, i) => deriveAddress(account, i)),
+  })
 }
